@@ -1,0 +1,1 @@
+//! acs-client — under construction.

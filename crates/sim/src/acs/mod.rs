@@ -1,0 +1,1 @@
+//! The Sigur OIF ACS simulator.

@@ -1,0 +1,1 @@
+//! The Flussonic Watcher simulator.

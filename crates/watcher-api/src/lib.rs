@@ -1,0 +1,1 @@
+//! watcher-api — under construction.
