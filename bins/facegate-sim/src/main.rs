@@ -1,6 +1,36 @@
-//! `facegate-sim`: command line over the facegate simulators.
+//! `facegate-sim`: command line over the facegate simulators (`acs`, `watcher`).
+
+use clap::{Parser, Subcommand};
+
+mod acs_cmd;
+mod watcher_cmd;
+
+#[derive(Parser)]
+#[command(name = "facegate-sim", version, about = "Simulators for rehearsing a facegate site")]
+struct Cli {
+    #[command(subcommand)]
+    cmd: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Run the Sigur OIF ACS simulator.
+    Acs(acs_cmd::Args),
+    /// Run the Flussonic Watcher simulator.
+    Watcher(watcher_cmd::Args),
+}
 
 fn main() -> std::process::ExitCode {
-    eprintln!("facegate-sim: no simulator built yet");
-    std::process::ExitCode::FAILURE
+    let cli = Cli::parse();
+    let result = match cli.cmd {
+        Cmd::Acs(args) => acs_cmd::run(args),
+        Cmd::Watcher(args) => watcher_cmd::run(args),
+    };
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("facegate-sim: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
 }
