@@ -5,3 +5,7 @@ pub fn main_entry() -> std::process::ExitCode {
     eprintln!("facegate: the bridge is not built yet");
     std::process::ExitCode::FAILURE
 }
+
+pub mod admin;
+pub mod ingest;
+pub mod metrics;
