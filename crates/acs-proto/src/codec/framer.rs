@@ -1,0 +1,108 @@
+//! Line framing shared by both codecs: CRLF or bare LF, empty lines skipped, a hard bound on
+//! line length with one report per over-long line and resync at the next newline.
+
+use bytes::{Buf, BytesMut};
+
+/// One framed unit.
+#[derive(Debug)]
+pub(super) enum Frame {
+    /// A complete line without its terminator (a trailing CR removed).
+    Line(BytesMut),
+    /// A line longer than the limit was dropped; `len` is its full length before the LF.
+    Overlong(usize),
+}
+
+/// Incremental line splitter. It remembers how far it has scanned, so feeding a long line in
+/// small chunks costs linear time, not quadratic.
+#[derive(Debug, Clone)]
+pub(super) struct Framer {
+    max_line: usize,
+    /// Bytes of `buf` already scanned and known to hold no LF.
+    scanned: usize,
+    /// `Some(n)`: inside an over-long line, `n` bytes of it dropped so far.
+    discarding: Option<usize>,
+}
+
+impl Framer {
+    pub(super) fn new(max_line: usize) -> Self {
+        Framer {
+            max_line,
+            scanned: 0,
+            discarding: None,
+        }
+    }
+
+    pub(super) fn max_line(&self) -> usize {
+        self.max_line
+    }
+
+    /// The next frame, or `None` when more bytes are needed.
+    pub(super) fn next(&mut self, buf: &mut BytesMut) -> Option<Frame> {
+        loop {
+            if let Some(dropped) = self.discarding {
+                match buf.iter().position(|b| *b == b'\n') {
+                    Some(nl) => {
+                        buf.advance(nl + 1);
+                        self.discarding = None;
+                        return Some(Frame::Overlong(dropped + nl));
+                    }
+                    None => {
+                        self.discarding = Some(dropped + buf.len());
+                        buf.clear();
+                        return None;
+                    }
+                }
+            }
+            // A line may hold at most `max_line` bytes before its LF: look at most that far.
+            let limit = buf.len().min(self.max_line.saturating_add(1));
+            let from = self.scanned.min(limit);
+            match buf[from..limit].iter().position(|b| *b == b'\n') {
+                Some(off) => {
+                    let nl = from + off;
+                    self.scanned = 0;
+                    let mut line = buf.split_to(nl + 1);
+                    line.truncate(nl);
+                    if line.last() == Some(&b'\r') {
+                        line.truncate(nl - 1);
+                    }
+                    if line.iter().all(|b| matches!(b, b' ' | b'\t' | b'\r')) {
+                        continue;
+                    }
+                    return Some(Frame::Line(line));
+                }
+                None if buf.len() > self.max_line => {
+                    self.scanned = 0;
+                    self.discarding = Some(0);
+                }
+                None => {
+                    self.scanned = limit;
+                    return None;
+                }
+            }
+        }
+    }
+
+    /// At end of stream: the next frame, treating buffered bytes as a final unterminated line.
+    pub(super) fn next_eof(&mut self, buf: &mut BytesMut) -> Option<Frame> {
+        if let Some(frame) = self.next(buf) {
+            return Some(frame);
+        }
+        self.scanned = 0;
+        if let Some(dropped) = self.discarding.take() {
+            let len = dropped + buf.len();
+            buf.clear();
+            return Some(Frame::Overlong(len));
+        }
+        if buf.is_empty() {
+            return None;
+        }
+        let mut line = buf.split();
+        if line.last() == Some(&b'\r') {
+            line.truncate(line.len() - 1);
+        }
+        if line.iter().all(|b| matches!(b, b' ' | b'\t' | b'\r')) {
+            return None;
+        }
+        Some(Frame::Line(line))
+    }
+}
