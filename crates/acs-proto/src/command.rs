@@ -90,7 +90,9 @@ pub enum ApMode {
 pub enum ApTargets {
     /// `ALL`
     All,
-    /// One or more ids. An empty list is encoded as `ALL`-free nothing; parsers never produce it.
+    /// One or more ids. Build it with [`ApTargets::list`], which rejects an empty list. An
+    /// empty `List` is never widened to `ALL`: the encoder writes the command with no targets,
+    /// which the server rejects (`ERROR 6`). Parsers never produce an empty list.
     List(Vec<AccessPointId>),
 }
 

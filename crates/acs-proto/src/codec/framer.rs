@@ -53,8 +53,9 @@ impl Framer {
                     }
                 }
             }
-            // A line may hold at most `max_line` bytes before its LF: look at most that far.
-            let limit = buf.len().min(self.max_line.saturating_add(1));
+            // A line may hold at most `max_line` bytes plus an optional CR before its LF, so
+            // the LF can be at most `max_line + 1` bytes in: never look further than that.
+            let limit = buf.len().min(self.max_line.saturating_add(2));
             let from = self.scanned.min(limit);
             match buf[from..limit].iter().position(|b| *b == b'\n') {
                 Some(off) => {
@@ -65,12 +66,15 @@ impl Framer {
                     if line.last() == Some(&b'\r') {
                         line.truncate(nl - 1);
                     }
+                    if line.len() > self.max_line {
+                        return Some(Frame::Overlong(nl));
+                    }
                     if line.iter().all(|b| matches!(b, b' ' | b'\t' | b'\r')) {
                         continue;
                     }
                     return Some(Frame::Line(line));
                 }
-                None if buf.len() > self.max_line => {
+                None if buf.len() > self.max_line.saturating_add(1) => {
                     self.scanned = 0;
                     self.discarding = Some(0);
                 }
@@ -99,6 +103,9 @@ impl Framer {
         let mut line = buf.split();
         if line.last() == Some(&b'\r') {
             line.truncate(line.len() - 1);
+        }
+        if line.len() > self.max_line {
+            return Some(Frame::Overlong(line.len()));
         }
         if line.iter().all(|b| matches!(b, b' ' | b'\t' | b'\r')) {
             return None;

@@ -6,9 +6,11 @@
 //! bad line to the caller as an item ([`ClientInbound::Malformed`], [`ClientInbound::Overlong`])
 //! instead of failing the stream. The only decoder error is an I/O error from the transport.
 //!
-//! The length bound counts the bytes of a line before its LF (a CR included). An over-long
-//! line is dropped without buffering it and reported once, with its full length, when its
-//! LF arrives (or at end of stream); decoding then carries on with the next line.
+//! The length bound counts the bytes of a line without its terminator (`\r\n` or `\n`). An
+//! over-long line is dropped without buffering it and reported once, with the number of
+//! bytes before its LF, when that LF arrives (or at end of stream); decoding then carries on
+//! with the next line. Reporting at the end keeps the item stream independent of how the
+//! bytes were split into reads.
 
 mod framer;
 

@@ -1,0 +1,454 @@
+//! The simulator's state, shared by the HTTP server and the handle, and kept across restarts.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use serde::Serialize;
+use serde_json::{json, Value};
+use tokio::sync::watch;
+
+use super::config::{Camera, DeliveryMode, Person, WatcherSimConfig};
+use super::episodes::{EpisodePage, EpisodeQuery, EpisodeStore};
+use super::error::WatcherSimError;
+
+/// The kind of a push subscription (`event_type`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventType {
+    /// `push_person_list`: any person of the list `notification_type`.
+    PushPersonList,
+    /// `push_person_single`: the one person `notification_type`.
+    PushPersonSingle,
+    /// `push_person_category`: any person of the category `notification_type` (the simulator
+    /// has no categories apart from lists: category id = person list id).
+    PushPersonCategory,
+}
+
+impl EventType {
+    /// Parses the wire name; `None` for anything else.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "push_person_list" => Some(EventType::PushPersonList),
+            "push_person_single" => Some(EventType::PushPersonSingle),
+            "push_person_category" => Some(EventType::PushPersonCategory),
+            _ => None,
+        }
+    }
+
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventType::PushPersonList => "push_person_list",
+            EventType::PushPersonSingle => "push_person_single",
+            EventType::PushPersonCategory => "push_person_category",
+        }
+    }
+}
+
+/// A registered push subscription, as `GET /vsaas/api/v2/my/subscriptions` renders it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Subscription {
+    /// Server-assigned id (used by `DELETE …/subscriptions/{id}`).
+    pub id: u64,
+    /// What it listens to.
+    pub event_type: EventType,
+    /// The list, person or category id, as given (a string, as in the article); `None` when
+    /// omitted, which matches every person.
+    pub notification_type: Option<String>,
+    /// Where deliveries are POSTed.
+    pub notify_url: String,
+}
+
+impl Subscription {
+    /// Whether a recognition of `person` is delivered to this subscription.
+    pub fn matches(&self, person: &Person) -> bool {
+        let Some(wanted) = self.notification_type.as_deref() else {
+            return true;
+        };
+        let Ok(wanted) = wanted.trim().parse::<u64>() else {
+            return false;
+        };
+        match self.event_type {
+            EventType::PushPersonSingle => person.id == wanted,
+            EventType::PushPersonList | EventType::PushPersonCategory => {
+                person.person_list_id == Some(wanted)
+            }
+        }
+    }
+}
+
+/// Outcome of one delivery, as `/sim/recognize` reports it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DeliveryStatus {
+    /// The subscription delivered to; `None` in activity mode.
+    pub subscription_id: Option<u64>,
+    /// The target URL.
+    pub url: String,
+    /// HTTP status answered, when the exchange completed.
+    pub status: Option<u16>,
+    /// Why the exchange failed, when it did.
+    pub error: Option<String>,
+}
+
+impl DeliveryStatus {
+    /// The target answered 2xx.
+    pub fn is_success(&self) -> bool {
+        self.status.is_some_and(|s| (200..300).contains(&s))
+    }
+}
+
+/// One entry of the delivery log.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DeliveryRecord {
+    /// When the delivery finished, utc ms.
+    pub at_ms: i64,
+    /// Outcome.
+    #[serde(flatten)]
+    pub status: DeliveryStatus,
+    /// The JSON body sent.
+    pub body: Value,
+}
+
+/// Mutable world, behind one lock (never held across an await).
+#[derive(Debug)]
+pub(crate) struct World {
+    pub persons: Vec<Person>,
+    pub person_updated_at: HashMap<u64, i64>,
+    pub first_seen: HashMap<u64, i64>,
+    /// Persons created on the fly for unknown faces (`originator: identification_service`).
+    pub auto_created: HashSet<u64>,
+    pub api_key: Option<String>,
+    pub sessions: HashSet<String>,
+    /// v3 access tokens and their expiry (utc ms).
+    pub access_tokens: HashMap<String, i64>,
+    pub refresh_tokens: HashSet<String>,
+    pub subscriptions: Vec<Subscription>,
+    pub next_subscription_id: u64,
+    pub deliveries: VecDeque<DeliveryRecord>,
+    pub episodes: EpisodeStore,
+    pub recognitions: u64,
+    pub next_unknown_id: u64,
+}
+
+/// Bound on live v2 sessions and v3 tokens (oldest forgotten first is not tracked: the whole
+/// set is cleared when full, which only forces clients to log in again).
+const MAX_SESSIONS: usize = 10_000;
+
+pub(crate) struct Shared {
+    pub config: WatcherSimConfig,
+    pub world: Mutex<World>,
+    /// Bumped on every episode write; long-polls wait on it.
+    pub episodes_tx: watch::Sender<u64>,
+}
+
+/// The simulator's state. Cheap to clone; outlives a server so a test can restart the
+/// simulator on the same port with everything (subscriptions, sessions, episodes) intact.
+#[derive(Clone)]
+pub struct SimState {
+    pub(crate) shared: Arc<Shared>,
+}
+
+impl std::fmt::Debug for SimState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SimState")
+            .field("config", &self.shared.config)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Current wall-clock time, utc ms.
+pub(crate) fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
+}
+
+/// A random token of 32 hex digits.
+pub(crate) fn random_token() -> String {
+    format!("{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..))
+}
+
+/// Constant-time comparison (the simulator stands in for a real peer; behave like one).
+pub(crate) fn secret_eq(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+impl SimState {
+    /// Fresh state from a configuration.
+    pub fn new(config: WatcherSimConfig) -> Self {
+        let now = now_ms();
+        let world = World {
+            persons: config.world.persons.clone(),
+            person_updated_at: config.world.persons.iter().map(|p| (p.id, now)).collect(),
+            first_seen: HashMap::new(),
+            auto_created: HashSet::new(),
+            api_key: config.api_key.clone(),
+            sessions: HashSet::new(),
+            access_tokens: HashMap::new(),
+            refresh_tokens: HashSet::new(),
+            subscriptions: Vec::new(),
+            next_subscription_id: 1,
+            deliveries: VecDeque::new(),
+            episodes: EpisodeStore::new(
+                config.max_episodes,
+                config.episode_merge_window.as_millis() as i64,
+            ),
+            recognitions: 0,
+            next_unknown_id: 7_036_001_172_460_666_980,
+        };
+        let (episodes_tx, _) = watch::channel(0);
+        SimState {
+            shared: Arc::new(Shared {
+                config,
+                world: Mutex::new(world),
+                episodes_tx,
+            }),
+        }
+    }
+
+    /// The configuration the state was made from.
+    pub fn config(&self) -> &WatcherSimConfig {
+        &self.shared.config
+    }
+
+    pub(crate) fn world(&self) -> MutexGuard<'_, World> {
+        // A panic while holding the lock leaves consistent-enough data for a simulator.
+        self.shared.world.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The delivery mode.
+    pub fn delivery_mode(&self) -> &DeliveryMode {
+        &self.shared.config.delivery
+    }
+
+    /// Cameras of the world.
+    pub fn cameras(&self) -> &[Camera] {
+        &self.shared.config.world.cameras
+    }
+
+    /// Resolves a camera by id, then by name.
+    pub fn camera(&self, key: &str) -> Option<&Camera> {
+        let cams = self.cameras();
+        cams.iter()
+            .find(|c| c.id == key)
+            .or_else(|| cams.iter().find(|c| c.name == key))
+    }
+
+    /// Persons, including unknown faces created at run time.
+    pub fn persons(&self) -> Vec<Person> {
+        self.world().persons.clone()
+    }
+
+    /// One person by id.
+    pub fn person(&self, id: u64) -> Option<Person> {
+        self.world().persons.iter().find(|p| p.id == id).cloned()
+    }
+
+    /// Adds a person (its list, if any, must exist).
+    pub fn add_person(&self, person: Person) -> Result<(), WatcherSimError> {
+        if let Some(list) = person.person_list_id {
+            if !self
+                .shared
+                .config
+                .world
+                .person_lists
+                .iter()
+                .any(|l| l.id == list)
+            {
+                return Err(WatcherSimError::PersonsFile {
+                    reason: format!("person {}: no person list {list}", person.id),
+                });
+            }
+        }
+        let mut w = self.world();
+        if w.persons.iter().any(|p| p.id == person.id) {
+            return Err(WatcherSimError::DuplicatePerson(person.id));
+        }
+        w.person_updated_at.insert(person.id, now_ms());
+        w.persons.push(person);
+        Ok(())
+    }
+
+    /// Replaces (or with `None` removes) the v2 API key.
+    pub fn set_api_key(&self, key: Option<String>) {
+        self.world().api_key = key;
+    }
+
+    /// Forgets every v2 session and v3 token: clients must log in again.
+    pub fn invalidate_sessions(&self) {
+        let mut w = self.world();
+        w.sessions.clear();
+        w.access_tokens.clear();
+        w.refresh_tokens.clear();
+    }
+
+    /// Checks a login and password against the users of the world.
+    pub fn check_user(&self, login: &str, password: &str) -> bool {
+        self.shared.config.world.users.iter().any(|u| {
+            u.login == login
+                && u.resolve_password()
+                    .is_some_and(|p| secret_eq(&p, password))
+        })
+    }
+
+    /// v2 login: a new session token, or `None` for wrong credentials.
+    pub fn login_v2(&self, login: &str, password: &str) -> Option<String> {
+        if !self.check_user(login, password) {
+            return None;
+        }
+        let session = random_token();
+        let mut w = self.world();
+        if w.sessions.len() >= MAX_SESSIONS {
+            w.sessions.clear();
+        }
+        w.sessions.insert(session.clone());
+        Some(session)
+    }
+
+    /// Whether a v2 request carrying these headers is authenticated.
+    pub fn check_v2(&self, session: Option<&str>, api_key: Option<&str>) -> bool {
+        let w = self.world();
+        let by_session = session.is_some_and(|s| w.sessions.contains(s));
+        let by_key = match (api_key, w.api_key.as_deref()) {
+            (Some(given), Some(key)) => secret_eq(given, key),
+            _ => false,
+        };
+        by_session || by_key
+    }
+
+    /// v3 login: `(access_token, refresh_token, expires_at_ms)`.
+    pub fn login_v3(&self, login: &str, password: &str) -> Option<(String, String, i64)> {
+        if !self.check_user(login, password) {
+            return None;
+        }
+        Some(self.issue_v3_tokens())
+    }
+
+    /// v3 refresh: new tokens for a known refresh token (which is consumed).
+    pub fn refresh_v3(&self, refresh_token: &str) -> Option<(String, String, i64)> {
+        if !self.world().refresh_tokens.remove(refresh_token) {
+            return None;
+        }
+        Some(self.issue_v3_tokens())
+    }
+
+    fn issue_v3_tokens(&self) -> (String, String, i64) {
+        let (access, refresh) = (random_token(), random_token());
+        let expires_at = now_ms() + self.shared.config.token_lifetime.as_millis() as i64;
+        let mut w = self.world();
+        if w.access_tokens.len() >= MAX_SESSIONS {
+            w.access_tokens.clear();
+            w.refresh_tokens.clear();
+        }
+        w.access_tokens.insert(access.clone(), expires_at);
+        w.refresh_tokens.insert(refresh.clone());
+        (access, refresh, expires_at)
+    }
+
+    /// Whether a v3 bearer token is known and unexpired.
+    pub fn check_bearer(&self, token: &str) -> bool {
+        let now = now_ms();
+        self.world()
+            .access_tokens
+            .get(token)
+            .is_some_and(|&expires| expires > now)
+    }
+
+    /// Registers a subscription and returns it with its id.
+    pub fn add_subscription(
+        &self,
+        event_type: EventType,
+        notification_type: Option<String>,
+        notify_url: String,
+    ) -> Subscription {
+        let mut w = self.world();
+        let id = w.next_subscription_id;
+        w.next_subscription_id += 1;
+        let sub = Subscription {
+            id,
+            event_type,
+            notification_type,
+            notify_url,
+        };
+        w.subscriptions.push(sub.clone());
+        sub
+    }
+
+    /// Removes a subscription; `false` when there was none with that id.
+    pub fn delete_subscription(&self, id: u64) -> bool {
+        let mut w = self.world();
+        let before = w.subscriptions.len();
+        w.subscriptions.retain(|s| s.id != id);
+        w.subscriptions.len() != before
+    }
+
+    /// Registered subscriptions, oldest first.
+    pub fn subscriptions(&self) -> Vec<Subscription> {
+        self.world().subscriptions.clone()
+    }
+
+    /// The delivery log, oldest first (bounded by `max_deliveries`).
+    pub fn deliveries(&self) -> Vec<DeliveryRecord> {
+        self.world().deliveries.iter().cloned().collect()
+    }
+
+    pub(crate) fn log_delivery(&self, record: DeliveryRecord) {
+        let cap = self.shared.config.max_deliveries.max(1);
+        let mut w = self.world();
+        while w.deliveries.len() >= cap {
+            w.deliveries.pop_front();
+        }
+        w.deliveries.push_back(record);
+    }
+
+    /// One page of episodes.
+    pub(crate) fn query_episodes(&self, q: &EpisodeQuery) -> EpisodePage {
+        self.world().episodes.query(q)
+    }
+
+    /// A receiver that changes on every episode write.
+    pub(crate) fn episode_changes(&self) -> watch::Receiver<u64> {
+        self.shared.episodes_tx.subscribe()
+    }
+
+    pub(crate) fn notify_episodes(&self) {
+        self.shared
+            .episodes_tx
+            .send_modify(|v| *v = v.wrapping_add(1));
+    }
+
+    /// The v3 `person` object of a person.
+    pub(crate) fn person_v3(&self, w: &World, p: &Person) -> Value {
+        let originator = if w.auto_created.contains(&p.id) {
+            "identification_service"
+        } else {
+            "api"
+        };
+        let mut v = json!({
+            "person_id": p.id,
+            "external_id": p.external_id,
+            "originator": originator,
+            "updated_at": w.person_updated_at.get(&p.id).copied().unwrap_or(0),
+        });
+        if let Some(name) = &p.name {
+            v["name"] = json!(name);
+        }
+        if let Some(list_id) = p.person_list_id {
+            let name = self
+                .shared
+                .config
+                .world
+                .person_lists
+                .iter()
+                .find(|l| l.id == list_id)
+                .map(|l| l.name.clone());
+            v["person_list"] = json!({"id": list_id, "name": name});
+        }
+        v
+    }
+}
