@@ -1,0 +1,266 @@
+//! The journal writer: one std thread owns the connection; everyone else holds a
+//! [`JournalHandle`] and never waits for the disk.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{sync_channel, Receiver, RecvTimeoutError, SyncSender, TrySendError};
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use tokio::sync::oneshot;
+
+use super::record::JournalRecord;
+use super::store::Journal;
+use super::JournalError;
+
+/// How the writer batches and prunes.
+#[derive(Clone, Debug)]
+pub struct JournalWriterConfig {
+    /// A batch is committed at the latest this long after its first row (default 50 ms).
+    pub batch_interval: Duration,
+    /// A batch is committed when it has this many rows (default 512).
+    pub max_batch: usize,
+    /// Rows that may wait for the writer (default 65 536); beyond that [`JournalHandle::record`]
+    /// counts and warns, [`JournalHandle::record_async`] waits.
+    pub capacity: usize,
+    /// Rows older than this are deleted (`None` = keep everything).
+    pub retention: Option<Duration>,
+    /// How often pruning runs (default hourly; also once at start).
+    pub prune_every: Duration,
+}
+
+impl Default for JournalWriterConfig {
+    fn default() -> Self {
+        Self {
+            batch_interval: Duration::from_millis(50),
+            max_batch: 512,
+            capacity: 65_536,
+            retention: None,
+            prune_every: Duration::from_secs(3600),
+        }
+    }
+}
+
+/// Counters of the writer, for metrics.
+#[derive(Debug, Default)]
+pub struct JournalStats {
+    /// Rows committed.
+    pub written: AtomicU64,
+    /// Rows refused because the queue was full or the writer had stopped.
+    pub dropped: AtomicU64,
+    /// Rows lost because SQLite refused the batch.
+    pub failed: AtomicU64,
+    /// Rows deleted by retention pruning.
+    pub pruned: AtomicU64,
+}
+
+enum Msg {
+    Record(Box<JournalRecord>),
+    Flush(oneshot::Sender<()>),
+    Shutdown(oneshot::Sender<()>),
+}
+
+/// A cheap, cloneable handle to the writer thread.
+#[derive(Clone, Debug)]
+pub struct JournalHandle {
+    tx: SyncSender<Msg>,
+    stats: Arc<JournalStats>,
+}
+
+/// Moves `journal` to a dedicated writer thread and returns the handle that feeds it.
+pub fn spawn_writer(
+    journal: Journal,
+    config: JournalWriterConfig,
+) -> Result<JournalHandle, JournalError> {
+    let (tx, rx) = sync_channel(config.capacity.max(1));
+    let stats = Arc::new(JournalStats::default());
+    let thread_stats = Arc::clone(&stats);
+    std::thread::Builder::new()
+        .name("facegate-journal".into())
+        .spawn(move || run(journal, &rx, &config, &thread_stats))
+        .map_err(JournalError::Spawn)?;
+    Ok(JournalHandle { tx, stats })
+}
+
+impl JournalHandle {
+    /// Queues a row without waiting. If the queue is full (or the writer stopped) the row is
+    /// counted in [`JournalStats::dropped`] and a warning is logged; it is never lost silently.
+    pub fn record(&self, record: JournalRecord) {
+        match self.tx.try_send(Msg::Record(Box::new(record))) {
+            Ok(()) => {}
+            Err(TrySendError::Full(_)) => self.dropped("full"),
+            Err(TrySendError::Disconnected(_)) => self.dropped("stopped"),
+        }
+    }
+
+    /// Queues a row, waiting (off the async workers) while the queue is full.
+    pub async fn record_async(&self, record: JournalRecord) {
+        match self.tx.try_send(Msg::Record(Box::new(record))) {
+            Ok(()) => {}
+            Err(TrySendError::Full(msg)) => {
+                let tx = self.tx.clone();
+                let sent = tokio::task::spawn_blocking(move || tx.send(msg).is_ok()).await;
+                if !matches!(sent, Ok(true)) {
+                    self.dropped("stopped");
+                }
+            }
+            Err(TrySendError::Disconnected(_)) => self.dropped("stopped"),
+        }
+    }
+
+    fn dropped(&self, why: &'static str) {
+        let n = self.stats.dropped.fetch_add(1, Ordering::Relaxed) + 1;
+        if n == 1 || n % 1024 == 0 {
+            tracing::warn!(dropped_total = n, why, "journal queue refused a row");
+        }
+    }
+
+    /// Waits until every row queued before this call is committed.
+    pub async fn flush(&self) {
+        self.roundtrip(Msg::Flush).await;
+    }
+
+    /// Commits everything queued and stops the writer thread.
+    pub async fn shutdown(self) {
+        self.roundtrip(Msg::Shutdown).await;
+    }
+
+    async fn roundtrip(&self, make: fn(oneshot::Sender<()>) -> Msg) {
+        let (done, wait) = oneshot::channel();
+        let tx = self.tx.clone();
+        let msg = make(done);
+        let sent = match tx.try_send(msg) {
+            Ok(()) => true,
+            Err(TrySendError::Full(msg)) => {
+                matches!(
+                    tokio::task::spawn_blocking(move || tx.send(msg).is_ok()).await,
+                    Ok(true)
+                )
+            }
+            Err(TrySendError::Disconnected(_)) => false,
+        };
+        if sent {
+            let _ = wait.await;
+        }
+    }
+
+    /// The writer's counters.
+    pub fn stats(&self) -> &JournalStats {
+        &self.stats
+    }
+}
+
+fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
+
+fn prune(journal: &Journal, retention: Duration, stats: &JournalStats) {
+    let cutoff = now_ms().saturating_sub(i64::try_from(retention.as_millis()).unwrap_or(i64::MAX));
+    match journal.prune(cutoff) {
+        Ok(n) => {
+            stats.pruned.fetch_add(n as u64, Ordering::Relaxed);
+            if n > 0 {
+                tracing::info!(
+                    rows = n,
+                    cutoff_ms = cutoff,
+                    "journal retention pruned rows"
+                );
+            }
+        }
+        Err(e) => tracing::error!(error = %e, "journal retention pruning failed"),
+    }
+}
+
+fn commit(journal: &mut Journal, batch: &mut Vec<JournalRecord>, stats: &JournalStats) {
+    if batch.is_empty() {
+        return;
+    }
+    let mut result = journal.insert_batch(batch);
+    if let Err(e) = &result {
+        tracing::warn!(error = %e, rows = batch.len(), "journal batch failed; retrying once");
+        std::thread::sleep(Duration::from_millis(100));
+        result = journal.insert_batch(batch);
+    }
+    match result {
+        Ok(()) => {
+            stats
+                .written
+                .fetch_add(batch.len() as u64, Ordering::Relaxed);
+        }
+        Err(e) => {
+            stats
+                .failed
+                .fetch_add(batch.len() as u64, Ordering::Relaxed);
+            tracing::error!(error = %e, rows = batch.len(), "journal batch lost");
+        }
+    }
+    batch.clear();
+}
+
+fn run(mut journal: Journal, rx: &Receiver<Msg>, cfg: &JournalWriterConfig, stats: &JournalStats) {
+    let max_batch = cfg.max_batch.max(1);
+    let mut batch: Vec<JournalRecord> = Vec::with_capacity(max_batch);
+    let mut waiters: Vec<oneshot::Sender<()>> = Vec::new();
+    let mut next_prune = Instant::now();
+    loop {
+        let wait = match cfg.retention {
+            Some(retention) => {
+                if Instant::now() >= next_prune {
+                    prune(&journal, retention, stats);
+                    next_prune = Instant::now() + cfg.prune_every;
+                }
+                next_prune.saturating_duration_since(Instant::now())
+            }
+            None => Duration::from_secs(3600),
+        };
+        let mut msg = match rx.recv_timeout(wait) {
+            Ok(m) => m,
+            Err(RecvTimeoutError::Timeout) => continue,
+            Err(RecvTimeoutError::Disconnected) => return,
+        };
+        let opened = Instant::now();
+        let mut stop = None;
+        // Gather until the queue is empty, the batch is full, or it has been open too long.
+        loop {
+            match msg {
+                Msg::Record(r) => batch.push(*r),
+                Msg::Flush(done) => waiters.push(done),
+                Msg::Shutdown(done) => stop = Some(done),
+            }
+            if stop.is_some() || batch.len() >= max_batch || opened.elapsed() >= cfg.batch_interval
+            {
+                break;
+            }
+            match rx.try_recv() {
+                Ok(m) => msg = m,
+                Err(_) => break,
+            }
+        }
+        commit(&mut journal, &mut batch, stats);
+        if let Some(done) = stop {
+            // Everything queued before (and racing with) the shutdown is written too.
+            while let Ok(m) = rx.try_recv() {
+                match m {
+                    Msg::Record(r) => {
+                        batch.push(*r);
+                        if batch.len() >= max_batch {
+                            commit(&mut journal, &mut batch, stats);
+                        }
+                    }
+                    Msg::Flush(d) | Msg::Shutdown(d) => waiters.push(d),
+                }
+            }
+            commit(&mut journal, &mut batch, stats);
+            for w in waiters.drain(..) {
+                let _ = w.send(());
+            }
+            let _ = done.send(());
+            tracing::debug!("journal writer stopped");
+            return;
+        }
+        for w in waiters.drain(..) {
+            let _ = w.send(());
+        }
+    }
+}
