@@ -1,0 +1,442 @@
+//! `facegate run`: wires config, journal, engine, ACS pools, pipeline, ingest and admin.
+//!
+//! [`Bridge::start`] runs the whole bridge in-process (tests and the demo use it) and returns a
+//! [`BridgeHandle`] with the bound addresses; [`run`] adds signal handling around it.
+//! SIGHUP reload is not handled here yet (issue 6): a SIGHUP is logged and ignored.
+
+use std::net::SocketAddr;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+use acs_client::{AcsConfig, AcsPool, TlsConfig};
+use anyhow::Context as _;
+use identity_core::{AccessPointId, ObjectId, PersonId};
+use identity_core::{Door, Engine, EngineConfig, IdentityMode, MappingTable, Policy, UnixMillis};
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+
+use crate::admin::{AdminHandler, AdminSource};
+use crate::config::{self, Config};
+use crate::ingest::{self, IngestHandler, IngestSettings};
+use crate::journal::{self, JournalHandle, JournalRecord, JournalWriterConfig};
+use crate::metrics::Metrics;
+use crate::pipeline::convert::unix_ms;
+use crate::pipeline::dispatch::{Lane, Target};
+use crate::pipeline::{FinishObserver, Pipeline, PipelineLimits, Recorder};
+
+mod subscribe;
+
+/// How long shutdown waits for queued and in-flight commands.
+pub const DRAIN_BOUND: Duration = Duration::from_secs(5);
+
+/// Adjusts an ACS client config before its pool starts.
+pub type AcsTweak = Arc<dyn Fn(&mut AcsConfig) + Send + Sync>;
+
+/// Options of `facegate run` beyond the config file.
+#[derive(Clone, Default)]
+pub struct RunOptions {
+    /// `--dry-run`: decide and journal, never send.
+    pub dry_run: bool,
+    /// Sees every finished sighting (the demo prints its table from this).
+    pub observer: Option<FinishObserver>,
+    /// Adjusts each ACS client config before its pool starts (tests shorten backoffs).
+    pub acs_tweak: Option<AcsTweak>,
+}
+
+impl std::fmt::Debug for RunOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RunOptions")
+            .field("dry_run", &self.dry_run)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Runs the bridge until SIGTERM or SIGINT, then drains and flushes.
+pub async fn run(config: Config, options: RunOptions) -> anyhow::Result<()> {
+    let bridge = Bridge::start(config, options).await?;
+    if let Some(a) = bridge.ingest_addr {
+        tracing::info!(addr = %a, "ingest listening");
+    }
+    if let Some(a) = bridge.admin_addr {
+        tracing::info!(addr = %a, "admin listening");
+    }
+    wait_for_stop_signal().await;
+    tracing::info!("stopping: draining queues and flushing the journal");
+    bridge.shutdown().await
+}
+
+#[cfg(unix)]
+async fn wait_for_stop_signal() {
+    use tokio::signal::unix::{signal, SignalKind};
+    let (Ok(mut term), Ok(mut int), Ok(mut hup)) = (
+        signal(SignalKind::terminate()),
+        signal(SignalKind::interrupt()),
+        signal(SignalKind::hangup()),
+    ) else {
+        let _ = tokio::signal::ctrl_c().await;
+        return;
+    };
+    loop {
+        tokio::select! {
+            _ = term.recv() => return,
+            _ = int.recv() => return,
+            _ = hup.recv() => tracing::warn!("SIGHUP received: reload is not supported yet; restart to apply changes"),
+        }
+    }
+}
+
+#[cfg(not(unix))]
+async fn wait_for_stop_signal() {
+    let _ = tokio::signal::ctrl_c().await;
+}
+
+/// The bridge, started.
+pub struct Bridge;
+
+/// A running bridge.
+pub struct BridgeHandle {
+    /// Where the webhook listener is bound (`None` without `[ingest]`).
+    pub ingest_addr: Option<SocketAddr>,
+    /// Where the admin listener is bound (`None` without `[admin]`).
+    pub admin_addr: Option<SocketAddr>,
+    cancel: CancellationToken,
+    servers: Vec<JoinHandle<()>>,
+    background: Vec<JoinHandle<()>>,
+    pipeline: Pipeline,
+    pools: Vec<AcsPool>,
+    journal: JournalHandle,
+    state: Arc<State>,
+}
+
+impl BridgeHandle {
+    /// The admin report (the same the `/api/status` endpoint gives).
+    pub fn status(&self) -> serde_json::Value {
+        self.state.status()
+    }
+
+    /// `true` while every ACS has its links logged in.
+    pub fn ready(&self) -> bool {
+        self.state.ready()
+    }
+
+    /// Stops accepting, drains the queues within [`DRAIN_BOUND`], stops the ACS links and
+    /// flushes the journal.
+    pub async fn shutdown(self) -> anyhow::Result<()> {
+        self.cancel.cancel();
+        for s in self.servers {
+            let _ = s.await;
+        }
+        for b in &self.background {
+            b.abort();
+        }
+        if !self.pipeline.drain(DRAIN_BOUND).await {
+            tracing::warn!("shutdown: some commands were still in flight after the drain bound");
+        }
+        for p in &self.pools {
+            p.shutdown().await;
+        }
+        self.journal.shutdown().await;
+        Ok(())
+    }
+}
+
+/// What the admin endpoints read.
+struct State {
+    started: Instant,
+    dry_run: bool,
+    metrics: Arc<Metrics>,
+    lanes: Vec<Arc<Lane>>,
+}
+
+impl State {
+    fn refresh_links(&self) {
+        for lane in &self.lanes {
+            if let Some(g) = self.metrics.acs(&lane.name) {
+                g.link_up.store(lane.is_ready(), Ordering::Relaxed);
+            }
+        }
+    }
+}
+
+impl AdminSource for Arc<State> {
+    fn ready(&self) -> bool {
+        self.lanes.iter().all(|l| l.is_ready())
+    }
+
+    fn metrics(&self) -> String {
+        self.refresh_links();
+        self.metrics.render()
+    }
+
+    fn status(&self) -> serde_json::Value {
+        self.refresh_links();
+        let acs: Vec<_> = self
+            .lanes
+            .iter()
+            .map(|l| {
+                let (health, links) = match &l.target {
+                    Target::Pool(p) => {
+                        let s = p.state();
+                        (
+                            s.health.as_str(),
+                            s.links.iter().map(|x| x.as_str()).collect::<Vec<_>>(),
+                        )
+                    }
+                    Target::DryRun => ("dry_run", Vec::new()),
+                };
+                let depth = self
+                    .metrics
+                    .acs(&l.name)
+                    .map_or(0, |g| g.queue_depth.load(Ordering::Relaxed));
+                serde_json::json!({
+                    "name": l.name, "health": health, "links": links, "queue_depth": depth,
+                })
+            })
+            .collect();
+        serde_json::json!({
+            "version": env!("CARGO_PKG_VERSION"),
+            "uptime_seconds": self.started.elapsed().as_secs(),
+            "ready": AdminSource::ready(self),
+            "dry_run": self.dry_run,
+            "acs": acs,
+            "counts": self.metrics.outcome_counts(),
+        })
+    }
+}
+
+impl Recorder for JournalHandle {
+    fn record(&self, record: JournalRecord) {
+        JournalHandle::record(self, record);
+    }
+}
+
+/// The engine configuration the config file describes.
+pub fn engine_config(config: &Config) -> anyhow::Result<EngineConfig> {
+    let doors = config
+        .doors
+        .iter()
+        .map(|d| Door {
+            camera: d.camera.clone(),
+            acs: d.acs.clone(),
+            access_point: AccessPointId(d.access_point),
+            direction: d.direction,
+        })
+        .collect();
+    let identity = match config.identity.mode {
+        config::IdentityMode::Same => IdentityMode::Same,
+        config::IdentityMode::ExternalId => IdentityMode::ExternalId,
+        config::IdentityMode::Table => {
+            let mut table = MappingTable::new();
+            for row in &config.identity.rows {
+                table
+                    .insert(
+                        PersonId(row.watcher_person_id),
+                        ObjectId(row.acs_object_id),
+                        row.name.clone(),
+                    )
+                    .map_err(|e| anyhow::anyhow!("identity table: person {} mapped twice", e.0))?;
+            }
+            IdentityMode::Table(table)
+        }
+    };
+    let p = &config.policy;
+    let policy = Policy {
+        max_event_age: p.max_event_age,
+        clock_skew: p.clock_skew,
+        cooldown: p.cooldown,
+        allow_lists: p.allow_lists.clone(),
+        deny_lists: p.deny_lists.clone(),
+        min_score: p.min_score,
+        ..Policy::default()
+    };
+    Ok(EngineConfig {
+        doors,
+        identity,
+        policy,
+    })
+}
+
+/// Replays recent journal rows into the engine so a restart neither re-opens a door within
+/// the cooldown nor accepts a re-delivered event. Returns (events, passes) remembered.
+fn rebuild_state(engine: &mut Engine, rows: &[JournalRecord]) -> (usize, usize) {
+    let (mut events, mut passes) = (0, 0);
+    for r in rows {
+        if engine.remember_event(&r.event_key, UnixMillis(r.event_time)) {
+            events += 1;
+        }
+        // The outcomes after which the ACS may have opened (or, dry run, would have).
+        let holds_cooldown = matches!(
+            r.outcome.as_str(),
+            "granted" | "denied_by_acs" | "acs_timeout" | "dry_run"
+        );
+        let (Some(person), Some(acs), Some(ap), Some(dir)) =
+            (r.person_id, &r.acs, r.access_point, r.direction.as_deref())
+        else {
+            continue;
+        };
+        let direction = match dir {
+            "in" => identity_core::Direction::In,
+            "out" => identity_core::Direction::Out,
+            _ => identity_core::Direction::Unknown,
+        };
+        if holds_cooldown
+            && engine.remember_pass(
+                PersonId(person),
+                acs,
+                AccessPointId(ap),
+                direction,
+                UnixMillis(r.received_at),
+            )
+        {
+            passes += 1;
+        }
+    }
+    (events, passes)
+}
+
+fn acs_client_config(a: &config::AcsServerConfig) -> AcsConfig {
+    let mut c = AcsConfig::new(a.address.clone(), a.user.clone(), a.password.clone());
+    c.connections = a.connections.max(1);
+    c.reply_timeout = a.reply_timeout;
+    if a.tls {
+        c.tls = Some(TlsConfig {
+            ca_file: a.tls_ca.clone(),
+            ..TlsConfig::default()
+        });
+    }
+    c
+}
+
+impl Bridge {
+    /// Starts everything the config describes and returns once the listeners are bound.
+    /// ACS links and Watcher subscriptions come up in the background.
+    pub async fn start(config: Config, options: RunOptions) -> anyhow::Result<BridgeHandle> {
+        let mut engine = Engine::new(engine_config(&config)?).map_err(|problems| {
+            let lines: Vec<String> = problems.iter().map(ToString::to_string).collect();
+            anyhow::anyhow!("invalid configuration: {}", lines.join("; "))
+        })?;
+
+        let store = journal::Journal::open(&config.journal.path)
+            .with_context(|| format!("opening the journal {}", config.journal.path.display()))?;
+        let p = &config.policy;
+        let window = (p.max_event_age + p.clock_skew).max(p.cooldown);
+        let since = unix_ms(SystemTime::now()) - i64::try_from(window.as_millis()).unwrap_or(0);
+        let rows = store.recent(since).context("reading recent journal rows")?;
+        let (events, passes) = rebuild_state(&mut engine, &rows);
+        tracing::info!(
+            rows = rows.len(),
+            events,
+            passes,
+            "de-duplication and cooldown state rebuilt from the journal"
+        );
+        let retention = config.journal.retention;
+        let journal = journal::spawn_writer(
+            store,
+            JournalWriterConfig {
+                retention: Some(retention),
+                ..JournalWriterConfig::default()
+            },
+        )
+        .context("starting the journal writer")?;
+
+        let metrics = Arc::new(Metrics::new(config.acs.iter().map(|a| a.name.as_str())));
+        let queue_capacity = config.ingest.as_ref().map_or(1024, |i| i.queue_capacity);
+        let mut pools = Vec::new();
+        let lanes: Vec<Lane> = config
+            .acs
+            .iter()
+            .map(|a| {
+                let target = if options.dry_run || a.dry_run {
+                    Target::DryRun
+                } else {
+                    let mut c = acs_client_config(a);
+                    if let Some(tweak) = &options.acs_tweak {
+                        tweak(&mut c);
+                    }
+                    let pool = AcsPool::start(c);
+                    pools.push(pool.clone());
+                    Target::Pool(pool)
+                };
+                Lane::new(a.name.clone(), target, queue_capacity)
+            })
+            .collect();
+        let pipeline = Pipeline::start(
+            engine,
+            lanes,
+            metrics.clone(),
+            Arc::new(journal.clone()),
+            options.observer.clone(),
+            PipelineLimits {
+                intake: queue_capacity,
+                per_acs: queue_capacity,
+            },
+        );
+        let state = Arc::new(State {
+            started: Instant::now(),
+            dry_run: options.dry_run || config.acs.iter().all(|a| a.dry_run),
+            metrics: metrics.clone(),
+            lanes: pipeline.lanes().values().cloned().collect(),
+        });
+
+        let cancel = CancellationToken::new();
+        let mut servers = Vec::new();
+        let mut background = Vec::new();
+        let mut ingest_addr = None;
+        if let Some(ic) = &config.ingest {
+            let listener = TcpListener::bind(ic.listen)
+                .await
+                .with_context(|| format!("ingest.listen {}: cannot listen", ic.listen))?;
+            ingest_addr = Some(listener.local_addr()?);
+            let tls = match &ic.tls {
+                Some(files) => Some(ingest::tls::acceptor(&files.cert, &files.key)?),
+                None => None,
+            };
+            let allow = ic.clone();
+            let settings = IngestSettings {
+                token: ic.token.clone(),
+                allow_from: (!ic.allow_from.is_empty())
+                    .then(|| Arc::new(move |ip| allow.allows(ip)) as ingest::SourceFilter),
+                max_body: ic.max_body,
+            };
+            let handler = Arc::new(IngestHandler::new(settings, pipeline.sink()));
+            let c = cancel.clone();
+            servers.push(tokio::spawn(ingest::serve::serve(
+                listener,
+                tls,
+                handler,
+                async move { c.cancelled().await },
+            )));
+        }
+        let mut admin_addr = None;
+        if let Some(ac) = &config.admin {
+            let listener = TcpListener::bind(ac.listen)
+                .await
+                .with_context(|| format!("admin.listen {}: cannot listen", ac.listen))?;
+            admin_addr = Some(listener.local_addr()?);
+            let handler = Arc::new(AdminHandler::new(state.clone()));
+            let c = cancel.clone();
+            servers.push(tokio::spawn(ingest::serve::serve(
+                listener,
+                None,
+                handler,
+                async move { c.cancelled().await },
+            )));
+        }
+        if let Some(task) = subscribe::spawn(&config, cancel.clone()) {
+            background.push(task);
+        }
+        Ok(BridgeHandle {
+            ingest_addr,
+            admin_addr,
+            cancel,
+            servers,
+            background,
+            pipeline,
+            pools,
+            journal,
+            state,
+        })
+    }
+}

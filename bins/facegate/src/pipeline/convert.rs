@@ -1,0 +1,112 @@
+//! Webhook bodies → [`Sighting`]s.
+//!
+//! Every element of a body becomes exactly one [`Arrival`], so every element ends in one
+//! journal record. Elements that cannot be a pass request are still carried: an activity
+//! `leave` or a vehicle gets action `Leave`/`Other` (the engine answers `ignored`); an element
+//! that claims to be a face entering but carries no usable person id or time is marked
+//! `malformed` and journaled as `ignored` with the reason in `detail`, never shown to the engine.
+
+use std::time::SystemTime;
+
+use identity_core::{Action, CameraRef, PersonId, PersonRef, Sighting, Source, UnixMillis};
+use watcher_api::payload::{ActivityEvent, ObjectAction, ObjectClass, PushNotification, Webhook};
+
+/// One sighting as it arrived, with what the pipeline needs to journal it.
+#[derive(Debug, Clone)]
+pub struct Arrival {
+    /// The sighting (for a malformed element: what could be read of it).
+    pub sighting: Sighting,
+    /// Why the element cannot be a pass request, if it cannot.
+    pub malformed: Option<String>,
+    /// Wall-clock time the body was received.
+    pub received_at: SystemTime,
+    /// Monotonic time the body was received (latency base).
+    pub received: tokio::time::Instant,
+}
+
+/// Unix milliseconds of a wall-clock time (0 before the epoch).
+pub fn unix_ms(t: SystemTime) -> i64 {
+    t.duration_since(SystemTime::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
+
+/// Turns a parsed webhook into arrivals, in body order.
+pub fn arrivals(
+    webhook: Webhook,
+    received_at: SystemTime,
+    received: tokio::time::Instant,
+) -> Vec<Arrival> {
+    let wrap = |(sighting, malformed)| Arrival {
+        sighting,
+        malformed,
+        received_at,
+        received,
+    };
+    match webhook {
+        Webhook::Push(p) => vec![wrap(from_push(&p))],
+        Webhook::Activity(events) => events.iter().map(from_activity).map(wrap).collect(),
+    }
+}
+
+fn non_empty(s: Option<&str>) -> Option<String> {
+    s.filter(|s| !s.is_empty()).map(str::to_owned)
+}
+
+fn from_push(p: &PushNotification) -> (Sighting, Option<String>) {
+    let time = p.event_time();
+    let sighting = Sighting {
+        source: Source::Push,
+        event_key: non_empty(p.notification_id()),
+        person: PersonRef {
+            id: PersonId(p.person_id().get()),
+            external_id: None,
+            list_id: p.list_id().map(|l| l.get()),
+            name: non_empty(p.person_name()),
+        },
+        camera: CameraRef {
+            id: non_empty(p.camera_id()),
+            name: non_empty(p.camera_name()),
+        },
+        event_time: UnixMillis(time.map_or(0, |t| clamp_ms(t.as_millis()))),
+        score: None,
+        action: Action::Enter,
+    };
+    let malformed = time
+        .is_none()
+        .then(|| "push notification without event_start_at or utc".to_owned());
+    (sighting, malformed)
+}
+
+fn from_activity(e: &ActivityEvent) -> (Sighting, Option<String>) {
+    let action = match (&e.object_class, &e.object_action) {
+        (ObjectClass::Face, ObjectAction::Enter) => Action::Enter,
+        (ObjectClass::Face, ObjectAction::Leave) => Action::Leave,
+        _ => Action::Other,
+    };
+    let person = e.person_id();
+    let sighting = Sighting {
+        source: Source::Activity,
+        event_key: non_empty(Some(e.id.as_str())),
+        person: PersonRef {
+            id: PersonId(person.map_or(0, |p| p.get())),
+            external_id: None,
+            list_id: None,
+            name: None,
+        },
+        camera: CameraRef {
+            id: non_empty(e.camera_id.as_deref()),
+            name: None,
+        },
+        event_time: UnixMillis(clamp_ms(e.start_at.as_millis())),
+        score: None,
+        action,
+    };
+    let malformed = (e.is_pass_request() && person.is_none())
+        .then(|| "face activity whose object_id is not a numeric person id".to_owned());
+    (sighting, malformed)
+}
+
+fn clamp_ms(ms: u64) -> i64 {
+    i64::try_from(ms).unwrap_or(i64::MAX)
+}

@@ -1,0 +1,385 @@
+//! The pipeline: parsed sightings → one decision point → per-ACS lanes → outcome.
+//!
+//! Layout: [`convert`] turns webhook bodies into [`convert::Arrival`]s; [`PipelineSink`] is the
+//! ingest side (parse, reserve room in the bounded intake queue for the whole body or answer
+//! `Busy`); the decider task (this module) is the ONE place that asks the engine, so two
+//! deliveries of the same event cannot both be allowed; [`dispatch`] sends each allowed
+//! command at once on its ACS lane and settles the engine with the result. Every arrival ends
+//! in exactly one [`Finished`] per decision (one per door; normally one), which becomes one
+//! journal record, one metrics count and one structured log line.
+
+pub mod convert;
+pub mod dispatch;
+
+use std::collections::HashMap;
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
+
+use identity_core::{Allow, Decision, Engine, Outcome, UnixMillis};
+use tokio::sync::{mpsc, oneshot};
+use tokio::task::JoinHandle;
+
+use crate::ingest::{EventSink, SinkError};
+use crate::journal::JournalRecord;
+use crate::metrics::Metrics;
+use convert::{unix_ms, Arrival};
+use dispatch::Lane;
+
+/// Receives the one journal record of each finished sighting; must not block.
+pub trait Recorder: Send + Sync + 'static {
+    /// Stores (or queues for storing) one record.
+    fn record(&self, record: JournalRecord);
+}
+
+/// How a sighting ended, before it becomes a journal record.
+#[derive(Debug, Clone)]
+pub struct Finished {
+    /// The outcome.
+    pub outcome: Outcome,
+    /// ACS name, when a door was found.
+    pub acs: Option<String>,
+    /// Access point, when a door was found.
+    pub access_point: Option<u32>,
+    /// ACS object id, when the person was mapped.
+    pub object_id: Option<u32>,
+    /// `in` / `out` / `unknown`, when a door was found.
+    pub direction: Option<String>,
+    /// `n` of `ERROR n`.
+    pub acs_error: Option<u32>,
+    /// The ACS reply as text (`OK`, `ERROR 6 …`), for logs and the demo.
+    pub acs_reply: Option<String>,
+    /// Ingest → ACS reply, for commands that were written.
+    pub latency: Option<Duration>,
+    /// Extra words: why it was rejected, or the dry-run line.
+    pub detail: Option<String>,
+}
+
+impl Finished {
+    fn empty(outcome: Outcome) -> Self {
+        Self {
+            outcome,
+            acs: None,
+            access_point: None,
+            object_id: None,
+            direction: None,
+            acs_error: None,
+            acs_reply: None,
+            latency: None,
+            detail: None,
+        }
+    }
+
+    /// The door and object of an allowed command (outcome still to be set).
+    pub fn for_allow(allow: &Allow) -> Self {
+        let mut f = Self::empty(Outcome::AcsUnavailable);
+        f.acs = Some(allow.acs.clone());
+        f.access_point = Some(allow.access_point.0);
+        f.object_id = object_number(allow.object);
+        f.direction = Some(direction_name(allow.direction).to_owned());
+        f
+    }
+}
+
+fn object_number(o: acs_proto::ObjectRef) -> Option<u32> {
+    match o {
+        acs_proto::ObjectRef::Id(id) => Some(id.0),
+        acs_proto::ObjectRef::Anonymous => None,
+    }
+}
+
+fn direction_name(d: acs_proto::Direction) -> &'static str {
+    match d {
+        acs_proto::Direction::In => "in",
+        acs_proto::Direction::Out => "out",
+        acs_proto::Direction::Unknown => "unknown",
+    }
+}
+
+/// Observes finished sightings (the demo uses this to print its table).
+pub type FinishObserver = Arc<dyn Fn(&Arrival, &Finished) + Send + Sync>;
+
+/// State shared by the decider and the command tasks.
+pub struct Shared {
+    /// The one engine; locked only for `decide_all` and `settle`.
+    pub engine: Mutex<Engine>,
+    /// Metrics.
+    pub metrics: Arc<Metrics>,
+    /// Journal writer.
+    pub recorder: Arc<dyn Recorder>,
+    /// Optional observer of every finished sighting.
+    pub observer: Option<FinishObserver>,
+}
+
+impl Shared {
+    /// Journals, counts and logs one finished sighting.
+    pub fn finish(&self, arrival: &Arrival, f: Finished) {
+        let s = &arrival.sighting;
+        let outcome = f.outcome.as_str();
+        self.metrics.count_event(s.source.as_str(), outcome);
+        self.metrics.end_to_end.observe(arrival.received.elapsed());
+        let latency_us = f
+            .latency
+            .map(|d| u64::try_from(d.as_micros()).unwrap_or(u64::MAX));
+        tracing::info!(
+            outcome,
+            source = s.source.as_str(),
+            person = s.person.id.0,
+            camera = s.camera.label(),
+            acs = f.acs.as_deref().unwrap_or(""),
+            access_point = f.access_point.unwrap_or(0),
+            direction = f.direction.as_deref().unwrap_or(""),
+            acs_error = f.acs_error.unwrap_or(0),
+            latency_us = latency_us.unwrap_or(0),
+            detail = f.detail.as_deref().unwrap_or(""),
+            "sighting"
+        );
+        if let Some(observer) = &self.observer {
+            observer(arrival, &f);
+        }
+        let camera = s.camera.label();
+        self.recorder.record(JournalRecord {
+            received_at: unix_ms(arrival.received_at),
+            source: s.source.as_str().to_owned(),
+            event_key: s.dedup_key(),
+            event_time: s.event_time.0,
+            person_id: (s.person.id.0 != 0 || f.outcome != Outcome::Ignored)
+                .then_some(s.person.id.0),
+            person_name: s.person.name.clone(),
+            person_list: s.person.list_id,
+            camera: (!camera.is_empty()).then(|| camera.to_owned()),
+            acs: f.acs,
+            access_point: f.access_point,
+            object_id: f.object_id,
+            direction: f.direction,
+            outcome: outcome.to_owned(),
+            acs_error: f.acs_error,
+            latency_us,
+            detail: f.detail,
+        });
+    }
+}
+
+/// Sizes of the bounded queues.
+#[derive(Debug, Clone, Copy)]
+pub struct PipelineLimits {
+    /// Sightings accepted but not yet decided.
+    pub intake: usize,
+    /// Commands queued or in flight per ACS.
+    pub per_acs: usize,
+}
+
+impl Default for PipelineLimits {
+    fn default() -> Self {
+        Self {
+            intake: 1024,
+            per_acs: 256,
+        }
+    }
+}
+
+/// The running pipeline.
+pub struct Pipeline {
+    intake: mpsc::Sender<Arrival>,
+    shared: Arc<Shared>,
+    lanes: Arc<HashMap<String, Arc<Lane>>>,
+    close: Option<oneshot::Sender<()>>,
+    decider: JoinHandle<()>,
+}
+
+impl Pipeline {
+    /// Starts the decider over `engine`, with one lane per ACS.
+    pub fn start(
+        engine: Engine,
+        lanes: Vec<Lane>,
+        metrics: Arc<Metrics>,
+        recorder: Arc<dyn Recorder>,
+        observer: Option<FinishObserver>,
+        limits: PipelineLimits,
+    ) -> Self {
+        let shared = Arc::new(Shared {
+            engine: Mutex::new(engine),
+            metrics,
+            recorder,
+            observer,
+        });
+        let lanes: Arc<HashMap<String, Arc<Lane>>> = Arc::new(
+            lanes
+                .into_iter()
+                .map(|l| (l.name.clone(), Arc::new(l)))
+                .collect(),
+        );
+        let (tx, rx) = mpsc::channel(limits.intake.max(1));
+        let (close_tx, close_rx) = oneshot::channel();
+        let decider = tokio::spawn(decide_loop(shared.clone(), lanes.clone(), rx, close_rx));
+        Self {
+            intake: tx,
+            shared,
+            lanes,
+            close: Some(close_tx),
+            decider,
+        }
+    }
+
+    /// The ingest side of this pipeline.
+    pub fn sink(&self) -> PipelineSink {
+        PipelineSink {
+            intake: self.intake.clone(),
+        }
+    }
+
+    /// The shared state (engine, metrics).
+    pub fn shared(&self) -> &Arc<Shared> {
+        &self.shared
+    }
+
+    /// The lanes by ACS name.
+    pub fn lanes(&self) -> &HashMap<String, Arc<Lane>> {
+        &self.lanes
+    }
+
+    /// Sightings accepted but not yet decided.
+    pub fn intake_depth(&self) -> usize {
+        self.intake.max_capacity() - self.intake.capacity()
+    }
+
+    /// Stops taking sightings, decides what is queued, and waits up to `bound` for every
+    /// command in flight to finish. Returns `false` if the bound was hit.
+    pub async fn drain(mut self, bound: Duration) -> bool {
+        if let Some(close) = self.close.take() {
+            let _ = close.send(());
+        }
+        let deadline = tokio::time::Instant::now() + bound;
+        let decided = tokio::time::timeout_at(deadline, &mut self.decider)
+            .await
+            .is_ok();
+        if !decided {
+            self.decider.abort();
+        }
+        let mut all = decided;
+        for lane in self.lanes.values() {
+            let n = u32::try_from(lane.capacity).unwrap_or(u32::MAX);
+            let waited =
+                tokio::time::timeout_at(deadline, lane.permits.clone().acquire_many_owned(n)).await;
+            all &= matches!(waited, Ok(Ok(_)));
+        }
+        all
+    }
+}
+
+/// The ingest side: parses bodies and queues their sightings, all or nothing.
+#[derive(Clone)]
+pub struct PipelineSink {
+    intake: mpsc::Sender<Arrival>,
+}
+
+impl EventSink for PipelineSink {
+    fn submit(&self, body: &[u8], received_at: SystemTime) -> Result<usize, SinkError> {
+        let received = tokio::time::Instant::now();
+        let webhook = watcher_api::payload::parse_webhook(body)
+            .map_err(|e| SinkError::BadRequest(e.to_string()))?;
+        let arrivals = convert::arrivals(webhook, received_at, received);
+        let n = arrivals.len();
+        if n == 0 {
+            return Ok(0);
+        }
+        if n > self.intake.max_capacity() {
+            return Err(SinkError::BadRequest(format!(
+                "{n} events in one body; at most {} are accepted",
+                self.intake.max_capacity()
+            )));
+        }
+        let permits = self
+            .intake
+            .try_reserve_many(n)
+            .map_err(|_| SinkError::Busy)?;
+        for (permit, arrival) in permits.zip(arrivals) {
+            permit.send(arrival);
+        }
+        Ok(n)
+    }
+}
+
+async fn decide_loop(
+    shared: Arc<Shared>,
+    lanes: Arc<HashMap<String, Arc<Lane>>>,
+    mut rx: mpsc::Receiver<Arrival>,
+    mut close: oneshot::Receiver<()>,
+) {
+    let mut closing = false;
+    loop {
+        let arrival = tokio::select! {
+            biased;
+            _ = &mut close, if !closing => {
+                // No new sightings; the ones already accepted are still decided below.
+                rx.close();
+                closing = true;
+                continue;
+            }
+            a = rx.recv() => match a {
+                Some(a) => a,
+                None => break,
+            },
+        };
+        decide_one(&shared, &lanes, arrival).await;
+    }
+}
+
+async fn decide_one(shared: &Arc<Shared>, lanes: &HashMap<String, Arc<Lane>>, arrival: Arrival) {
+    if let Some(why) = &arrival.malformed {
+        let mut f = Finished::empty(Outcome::Ignored);
+        f.detail = Some(why.clone());
+        shared.finish(&arrival, f);
+        return;
+    }
+    let now = UnixMillis(unix_ms(SystemTime::now()));
+    let decisions = shared
+        .engine
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .decide_all(&arrival.sighting, now);
+    for decision in decisions {
+        match decision {
+            Decision::Reject(r) => {
+                let mut f = Finished::empty(r.outcome);
+                if let Some(door) = &r.door {
+                    f.acs = Some(door.acs.clone());
+                    f.access_point = Some(door.access_point.0);
+                    f.direction = Some(direction_name(door.direction).to_owned());
+                }
+                f.object_id = r.object.map(|o| o.0);
+                f.detail = (!r.detail.is_empty()).then_some(r.detail);
+                shared.finish(&arrival, f);
+            }
+            Decision::Allow(allow) => {
+                let Some(lane) = lanes.get(&allow.acs).cloned() else {
+                    // Config validation makes this unreachable; fail closed all the same.
+                    let mut f = Finished::for_allow(&allow);
+                    f.outcome = Outcome::AcsUnavailable;
+                    f.detail = Some("no such ACS".to_owned());
+                    shared
+                        .engine
+                        .lock()
+                        .unwrap_or_else(|p| p.into_inner())
+                        .settle(&allow, Outcome::AcsUnavailable, now);
+                    shared.finish(&arrival, f);
+                    continue;
+                };
+                // Waiting here is the backpressure: the intake queue fills and ingest answers 503.
+                let Ok(permit) = lane.permits.clone().acquire_owned().await else {
+                    continue;
+                };
+                if let Some(g) = shared.metrics.acs(&lane.name) {
+                    g.queue_depth.fetch_add(1, Ordering::Relaxed);
+                }
+                tokio::spawn(dispatch::run(
+                    shared.clone(),
+                    lane,
+                    arrival.clone(),
+                    allow,
+                    permit,
+                ));
+            }
+        }
+    }
+}
