@@ -1,11 +1,13 @@
 //! The facegate bridge and its admin CLI.
 
 pub mod admin;
+pub mod app;
 pub mod config;
 pub mod duration;
 pub mod ingest;
 pub mod journal;
 pub mod metrics;
+pub mod pipeline;
 pub mod secret;
 pub mod size;
 
