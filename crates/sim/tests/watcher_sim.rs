@@ -411,3 +411,38 @@ async fn oversized_bodies_are_refused_with_413() {
     assert_eq!(resp.status(), 413);
     sim.shutdown().await;
 }
+
+#[test]
+fn the_shipped_example_persons_file_is_valid() {
+    let world = sim::watcher::PersonsFile::from_json(include_str!("../examples-data/persons.json"))
+        .expect("examples-data/persons.json is valid");
+    assert!(world
+        .persons
+        .iter()
+        .any(|p| p.id == 135 && p.external_id.as_deref() == Some("6")));
+    assert_eq!(
+        world.users[0].password_env.as_deref(),
+        Some("WATCHER_PASSWORD")
+    );
+}
+
+#[test]
+fn persons_files_with_inconsistent_ids_are_rejected_naming_the_key() {
+    let dup = r#"{"persons": [{"id": 1}, {"id": 1}]}"#;
+    let err = sim::watcher::PersonsFile::from_json(dup)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("persons[1].id"), "{err}");
+    let orphan = r#"{"persons": [{"id": 1, "person_list_id": 9}]}"#;
+    let err = sim::watcher::PersonsFile::from_json(orphan)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("persons[0].person_list_id"), "{err}");
+    let unknown_key = r#"{"people": []}"#;
+    assert!(sim::watcher::PersonsFile::from_json(unknown_key).is_err());
+    let user = r#"{"users": [{"login": "a"}]}"#;
+    let err = sim::watcher::PersonsFile::from_json(user)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("users[0]"), "{err}");
+}

@@ -198,11 +198,15 @@ impl SimState {
                 status: result.as_ref().ok().copied(),
                 error: result.err(),
             };
+            let outcome = match (&status.status, &status.error) {
+                (Some(code), _) => code.to_string(),
+                (None, Some(e)) => format!("error: {e}"),
+                (None, None) => "unknown".to_string(),
+            };
             tracing::info!(
-                subscription_id = ?status.subscription_id,
+                subscription = status.subscription_id.map_or_else(|| "-".to_string(), |id| id.to_string()),
                 url = %redact_url(&status.url),
-                status = ?status.status,
-                error = ?status.error,
+                %outcome,
                 "delivery"
             );
             self.log_delivery(DeliveryRecord {

@@ -96,7 +96,9 @@ fn listed(req: &Req, items: &[Value]) -> Resp {
 
 /// The fields of a JSON object or form body, as strings (numbers are accepted and stringified).
 fn fields(req: &Req) -> Result<Vec<(String, String)>, &'static str> {
-    if req.is_form() {
+    // A JSON object is taken as JSON whatever the content type says (curl -d sends form's).
+    let looks_like_json = req.body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
+    if req.is_form() && !looks_like_json {
         let text = std::str::from_utf8(&req.body).map_err(|_| "form body is not UTF-8")?;
         return Ok(parse_pairs(text));
     }

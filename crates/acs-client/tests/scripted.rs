@@ -1,0 +1,206 @@
+//! Cases the simulator has no knob for, against a scripted peer on a real socket.
+
+mod common;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use acs_client::{AcsError, AcsPool, LinkState, PassOutcome};
+use acs_proto::ErrorCode;
+use common::*;
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::net::TcpListener;
+
+enum Step {
+    /// Read a line; it must start with this.
+    Expect(&'static str),
+    /// Write these bytes.
+    Send(&'static str),
+    /// Pause.
+    Sleep(u64),
+}
+
+struct Peer {
+    addr: std::net::SocketAddr,
+    lines: Arc<Mutex<Vec<String>>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Peer {
+    /// Waits for the peer to finish (the client closed) and returns every line it read.
+    async fn finish(self) -> Vec<String> {
+        self.task.await.expect("peer");
+        let lines = self.lines.lock().expect("lines").clone();
+        lines
+    }
+}
+
+fn count(lines: &[String], prefix: &str) -> usize {
+    lines.iter().filter(|l| l.starts_with(prefix)).count()
+}
+
+/// Accepts one connection, plays `script`, then records whatever else arrives until EOF.
+async fn scripted(script: Vec<Step>) -> Peer {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let lines = Arc::new(Mutex::new(Vec::new()));
+    let seen = lines.clone();
+    let task = tokio::spawn(async move {
+        let (socket, _) = listener.accept().await.expect("accept");
+        let (read, mut write) = socket.into_split();
+        let mut read = BufReader::new(read);
+        let mut line = String::new();
+        for step in script {
+            match step {
+                Step::Expect(prefix) => {
+                    line.clear();
+                    if read.read_line(&mut line).await.unwrap_or(0) == 0 {
+                        panic!("the client closed before sending {prefix}");
+                    }
+                    let got = line.trim_end().to_owned();
+                    seen.lock().expect("lines").push(got.clone());
+                    assert!(got.starts_with(prefix), "expected {prefix}, got {got:?}");
+                }
+                // The client may already have closed (that is what some tests check).
+                Step::Send(text) => {
+                    let _ = write.write_all(text.as_bytes()).await;
+                }
+                Step::Sleep(ms) => tokio::time::sleep(Duration::from_millis(ms)).await,
+            }
+        }
+        loop {
+            line.clear();
+            match read.read_line(&mut line).await {
+                Ok(0) | Err(_) => break,
+                Ok(_) => seen.lock().expect("lines").push(line.trim_end().to_owned()),
+            }
+        }
+    });
+    Peer { addr, lines, task }
+}
+
+fn login() -> [Step; 2] {
+    [
+        Step::Expect("LOGIN 1.8 \"admin\" \"secret\""),
+        Step::Send("OK\r\n"),
+    ]
+}
+
+#[tokio::test]
+async fn not_logged_in_leads_to_a_relogin_and_exactly_one_retry() {
+    let mut script = Vec::from(login());
+    script.extend([
+        Step::Expect("ALLOWPASS 1 6 IN"),
+        Step::Send("ERROR 4 NOT LOGGED IN\r\n"),
+        Step::Expect("LOGIN 1.8"),
+        Step::Send("OK\r\n"),
+        Step::Expect("ALLOWPASS 1 6 IN"),
+        Step::Send("OK\r\n"),
+    ]);
+    let peer = scripted(script).await;
+    let pool = ready_pool(config(peer.addr)).await;
+    assert_eq!(pass(&pool, 1, 6, in_ms(1000)).await, PassOutcome::Granted);
+    assert!(pool.is_ready());
+    pool.shutdown().await;
+    let lines = peer.finish().await;
+    assert_eq!(count(&lines, "ALLOWPASS"), 2);
+    assert_eq!(count(&lines, "LOGIN"), 2);
+}
+
+#[tokio::test]
+async fn not_logged_in_twice_is_reported_and_not_retried_again() {
+    let mut script = Vec::from(login());
+    script.extend([
+        Step::Expect("ALLOWPASS"),
+        Step::Send("ERROR 4 NOT LOGGED IN\r\n"),
+        Step::Expect("LOGIN"),
+        Step::Send("OK\r\n"),
+        Step::Expect("ALLOWPASS"),
+        Step::Send("ERROR 4 NOT LOGGED IN\r\n"),
+    ]);
+    let peer = scripted(script).await;
+    let pool = ready_pool(config(peer.addr)).await;
+    let outcome = pass(&pool, 1, 6, in_ms(1000)).await;
+    assert_eq!(outcome.error_code(), Some(ErrorCode::NotLoggedIn));
+    // The link does not trust this session any more and closes it.
+    let lines = peer.finish().await;
+    assert_eq!(count(&lines, "ALLOWPASS"), 2);
+    pool.shutdown().await;
+}
+
+#[tokio::test]
+async fn no_retry_after_not_logged_in_when_the_deadline_has_no_room() {
+    let mut script = Vec::from(login());
+    script.extend([
+        Step::Expect("ALLOWPASS"),
+        Step::Send("ERROR 4 NOT LOGGED IN\r\n"),
+        Step::Expect("LOGIN"),
+        Step::Sleep(150),
+        Step::Send("OK\r\n"),
+    ]);
+    let peer = scripted(script).await;
+    let pool = ready_pool(config(peer.addr)).await;
+    let outcome = pass(&pool, 1, 6, in_ms(100)).await;
+    assert_eq!(outcome.error_code(), Some(ErrorCode::NotLoggedIn));
+    pool.shutdown().await;
+    let lines = peer.finish().await;
+    assert_eq!(count(&lines, "ALLOWPASS"), 1);
+}
+
+#[tokio::test]
+async fn events_on_a_command_link_are_not_taken_for_replies() {
+    let mut script = Vec::from(login());
+    script.extend([
+        Step::Send("EVENT \"2025-01-27 11:23:08\" FREEPASS 1 IN\r\n"),
+        Step::Expect("ALLOWPASS 1 6 IN"),
+        Step::Send("EVENT_CE \"2025-01-27 11:23:08\" 4 1 6 2 W26 249 29323\r\n"),
+        Step::Send(
+            "EVENT \"2025-01-27 11:23:09\" BREAKINGPASS 2 OUT\r\nERROR 7 UNKNOWN OBJECT\r\n",
+        ),
+        Step::Expect("ALLOWPASS 1 7 IN"),
+        Step::Send("EVENT_CE \"2025-01-27 11:23:10\" 4 1 7 2 UNKNOWN\nOK\n"),
+    ]);
+    let peer = scripted(script).await;
+    let pool = ready_pool(config(peer.addr)).await;
+    let first = pass(&pool, 1, 6, in_ms(1000)).await;
+    assert_eq!(first.error_code(), Some(ErrorCode::UnknownObject));
+    assert_eq!(pass(&pool, 1, 7, in_ms(1000)).await, PassOutcome::Granted);
+    assert!(pool.is_ready());
+    pool.shutdown().await;
+    let lines = peer.finish().await;
+    assert_eq!(count(&lines, "LOGIN"), 1);
+}
+
+#[tokio::test]
+async fn a_reply_nobody_asked_for_resets_the_link() {
+    let mut script = Vec::from(login());
+    script.extend([Step::Sleep(20), Step::Send("OK\r\n")]);
+    let peer = scripted(script).await;
+    let pool = ready_pool(config(peer.addr)).await;
+    let mut rx = pool.watch_links().remove(0);
+    let state = wait_state(&mut rx, |s| matches!(s, LinkState::Backoff { .. })).await;
+    let LinkState::Backoff { reason, .. } = state else {
+        unreachable!()
+    };
+    assert!(matches!(reason, AcsError::Protocol(_)), "{reason:?}");
+    pool.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_login_that_is_never_answered_counts_as_a_connect_timeout() {
+    let peer = scripted(vec![Step::Expect("LOGIN"), Step::Sleep(2000)]).await;
+    let mut cfg = config(peer.addr);
+    cfg.connect_timeout = Duration::from_millis(100);
+    let pool = AcsPool::start(cfg);
+    let mut rx = pool.watch_links().remove(0);
+    let state = wait_state(&mut rx, |s| matches!(s, LinkState::Backoff { .. })).await;
+    assert!(matches!(
+        state,
+        LinkState::Backoff {
+            reason: AcsError::ConnectTimeout { .. },
+            ..
+        }
+    ));
+    pool.shutdown().await;
+    peer.task.abort();
+}
