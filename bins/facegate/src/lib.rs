@@ -2,10 +2,13 @@
 
 pub mod admin;
 pub mod app;
+pub mod check;
+pub mod cli;
 pub mod config;
 pub mod duration;
 pub mod ingest;
 pub mod journal;
+pub mod journal_cmd;
 pub mod metrics;
 pub mod pipeline;
 pub mod secret;
@@ -13,6 +16,5 @@ pub mod size;
 
 /// Entry point of the `facegate` binary.
 pub fn main_entry() -> std::process::ExitCode {
-    eprintln!("facegate: the bridge is not built yet");
-    std::process::ExitCode::FAILURE
+    cli::main()
 }

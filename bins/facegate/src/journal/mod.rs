@@ -63,3 +63,6 @@ pub enum JournalError {
     #[error("cannot start the journal writer thread: {0}")]
     Spawn(std::io::Error),
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,249 @@
+//! The `facegate` command line (SPEC §4): argument parsing, logging set-up and dispatch.
+//!
+//! Exit codes: 0 ok, 1 problems found (an invalid config, a failed demo step), 2 usage or
+//! runtime error. Errors a person can fix are one line naming the file, key or value.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::config::Config;
+
+/// Exit code: everything fine.
+pub const EXIT_OK: u8 = 0;
+/// Exit code: problems found (invalid config, failed demo step).
+pub const EXIT_PROBLEMS: u8 = 1;
+/// Exit code: usage or runtime error.
+pub const EXIT_ERROR: u8 = 2;
+
+/// facegate: face recognition (Flussonic Watcher) to access control (Sigur OIF) bridge.
+#[derive(Debug, Parser)]
+#[command(name = "facegate", version, about)]
+pub struct Cli {
+    /// Log format on stderr (the level comes from the FACEGATE_LOG variable, default `info`).
+    #[arg(long, value_enum, default_value_t = LogFormat::Text, global = true)]
+    pub log_format: LogFormat,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Log line format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the bridge.
+    Run {
+        /// The configuration file.
+        #[arg(short, long, default_value = "facegate.toml")]
+        config: PathBuf,
+        /// Decide and journal everything, but never send ALLOWPASS.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Play a scripted morning against simulated Watcher and ACS (no config, loopback only).
+    Demo {
+        /// Keep everything running and print the addresses.
+        #[arg(long)]
+        serve: bool,
+    },
+    /// Validate the configuration and print every problem with its key.
+    Check {
+        /// The configuration file.
+        #[arg(short, long, default_value = "facegate.toml")]
+        config: PathBuf,
+        /// Also log in to Watcher and the ACS (not implemented yet).
+        #[arg(long)]
+        online: bool,
+    },
+    /// Query the journal of sightings.
+    Journal(crate::journal_cmd::JournalArgs),
+}
+
+/// Parses the process arguments, sets up logging and runs the command.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { EXIT_ERROR } else { EXIT_OK });
+        }
+    };
+    init_tracing(cli.log_format);
+    ExitCode::from(dispatch(cli.command))
+}
+
+/// Runs one command; returns the exit code.
+pub fn dispatch(command: Command) -> u8 {
+    match command {
+        Command::Run { config, dry_run } => run_command(&config, dry_run),
+        Command::Demo { serve } => match run_demo(serve) {
+            Ok(code) => code,
+            Err(e) => fail(&e),
+        },
+        Command::Check { config, online } => {
+            let report = crate::check::check(&config, online);
+            for line in &report.lines {
+                println!("{line}");
+            }
+            report.exit
+        }
+        Command::Journal(args) => {
+            crate::journal_cmd::journal_command(&args, &mut std::io::stdout().lock())
+        }
+    }
+}
+
+fn run_command(path: &std::path::Path, dry_run: bool) -> u8 {
+    let config = match Config::load(path) {
+        Ok(c) => c,
+        Err(e) => {
+            for line in e.lines() {
+                eprintln!("{line}");
+            }
+            return EXIT_PROBLEMS;
+        }
+    };
+    for w in &config.warnings {
+        tracing::warn!(file = %path.display(), key = %w.key, "{}", w.message);
+    }
+    match run_bridge(config, dry_run) {
+        Ok(()) => EXIT_OK,
+        Err(e) => fail(&e),
+    }
+}
+
+fn fail(e: &anyhow::Error) -> u8 {
+    eprintln!("facegate: {e:#}");
+    EXIT_ERROR
+}
+
+// ---- Engineer B: the two call sites below are yours to replace. ----
+
+/// Runs the bridge until SIGTERM/SIGINT (`facegate run`).
+fn run_bridge(config: Config, dry_run: bool) -> anyhow::Result<()> {
+    let _ = (config, dry_run);
+    anyhow::bail!("`run` is not built yet")
+}
+
+/// Plays the demo (`facegate demo`); returns the exit code (0 only if every step matched).
+fn run_demo(serve: bool) -> anyhow::Result<u8> {
+    let _ = serve;
+    anyhow::bail!("`demo` is not built yet")
+}
+
+// ---- end of B's call sites ----
+
+/// Installs the global `tracing` subscriber on stderr: level from `FACEGATE_LOG` (default
+/// `info`), format from `--log-format`. A second call does nothing.
+pub fn init_tracing(format: LogFormat) {
+    use tracing_subscriber::EnvFilter;
+    let filter = match std::env::var("FACEGATE_LOG") {
+        Err(_) => EnvFilter::new("info"),
+        Ok(spec) => EnvFilter::try_new(&spec).unwrap_or_else(|e| {
+            eprintln!(
+                "facegate: FACEGATE_LOG={spec:?} is not a valid filter ({e}); using \"info\""
+            );
+            EnvFilter::new("info")
+        }),
+    };
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let _ = match format {
+        LogFormat::Text => builder.try_init(),
+        LogFormat::Json => builder.json().try_init(),
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<Cli, clap::Error> {
+        Cli::try_parse_from(std::iter::once("facegate").chain(args.iter().copied()))
+    }
+
+    #[test]
+    fn the_config_path_defaults_to_facegate_toml() {
+        match parse(&["check"]).unwrap().command {
+            Command::Check { config, online } => {
+                assert_eq!(config, PathBuf::from("facegate.toml"));
+                assert!(!online);
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn run_takes_a_config_and_dry_run() {
+        match parse(&["run", "-c", "x.toml", "--dry-run"])
+            .unwrap()
+            .command
+        {
+            Command::Run { config, dry_run } => {
+                assert_eq!(config, PathBuf::from("x.toml"));
+                assert!(dry_run);
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn journal_flags_and_the_global_log_format_parse() {
+        let cli = parse(&[
+            "journal",
+            "-c",
+            "f.toml",
+            "--since",
+            "10m",
+            "--outcome",
+            "granted",
+            "--person",
+            "135",
+            "--json",
+            "--limit",
+            "5",
+            "--log-format",
+            "json",
+        ])
+        .unwrap();
+        assert_eq!(cli.log_format, LogFormat::Json);
+        match cli.command {
+            Command::Journal(a) => {
+                assert_eq!(a.since.as_deref(), Some("10m"));
+                assert_eq!(a.outcome.as_deref(), Some("granted"));
+                assert_eq!(a.person, Some(135));
+                assert!(a.json);
+                assert_eq!(a.limit, 5);
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn unknown_subcommands_and_flags_are_usage_errors() {
+        assert!(parse(&["open-door"]).unwrap_err().use_stderr());
+        assert!(parse(&["check", "--frobnicate"]).unwrap_err().use_stderr());
+        assert!(parse(&["journal", "--person", "abc"])
+            .unwrap_err()
+            .use_stderr());
+    }
+
+    #[test]
+    fn an_invalid_config_makes_run_exit_with_problems() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bad.toml");
+        std::fs::write(&path, "[nonsense]\n").unwrap();
+        assert_eq!(run_command(&path, false), EXIT_PROBLEMS);
+    }
+}
