@@ -1,11 +1,9 @@
 //! The identity table: a CSV file `watcher_person_id,acs_object_id[,name]`.
 //!
-//! A small loader of our own, used by validation (`check`) until
-//! `identity_core::MappingTable::parse_csv` is available on this branch; the grammar is the same:
-//! one mapping per line, an optional header line starting with `watcher_person_id`, blank lines
-//! and lines starting with `#` ignored, the name optionally in double quotes (`""` for a quote).
+//! Reading is bounded here; parsing is `identity_core::MappingTable::parse_csv`, so `check`
+//! applies exactly the rules of the running bridge: one mapping per line, an optional header
+//! line, blank lines and `#` comments ignored, the name optionally in double quotes.
 
-use std::collections::HashMap;
 use std::path::Path;
 
 /// Largest table file read (rows beyond that are a mistake, not an identity table).
@@ -46,80 +44,25 @@ pub fn load_table(path: &Path) -> Result<Vec<MappingRow>, Vec<TableProblem>> {
     parse_table(&text)
 }
 
-/// Parses table text; reports every bad line, and duplicate person ids.
+/// Parses table text with `identity_core::MappingTable::parse_csv` (the same rules the running
+/// bridge applies) and reports every bad line.
 pub fn parse_table(text: &str) -> Result<Vec<MappingRow>, Vec<TableProblem>> {
-    let mut rows = Vec::new();
-    let mut problems = Vec::new();
-    let mut seen: HashMap<u64, usize> = HashMap::new();
-    for (idx, raw) in text.lines().enumerate() {
-        let line_no = idx + 1;
-        let line = raw.trim();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        if rows.is_empty() && problems.is_empty() && line.starts_with("watcher_person_id") {
-            continue;
-        }
-        match parse_line(line) {
-            Ok(row) => {
-                if let Some(first) = seen.insert(row.watcher_person_id, line_no) {
-                    problems.push(TableProblem {
-                        line: line_no,
-                        message: format!(
-                            "person {} is already mapped at line {first}",
-                            row.watcher_person_id
-                        ),
-                    });
-                } else {
-                    rows.push(row);
-                }
-            }
-            Err(message) => problems.push(TableProblem {
-                line: line_no,
-                message,
-            }),
-        }
-    }
-    if problems.is_empty() {
-        Ok(rows)
-    } else {
-        Err(problems)
-    }
-}
-
-fn parse_line(line: &str) -> Result<MappingRow, String> {
-    let mut parts = line.splitn(3, ',');
-    let person = parts.next().unwrap_or("").trim();
-    let object = parts
-        .next()
-        .ok_or("expected watcher_person_id,acs_object_id[,name]")?
-        .trim();
-    let watcher_person_id = person
-        .parse::<u64>()
-        .map_err(|_| format!("watcher_person_id {person:?} is not a non-negative integer"))?;
-    let acs_object_id = object
-        .parse::<u32>()
-        .map_err(|_| format!("acs_object_id {object:?} is not an integer in 0..=4294967295"))?;
-    let name = match parts.next().map(str::trim) {
-        None | Some("") => None,
-        Some(n) => Some(unquote(n)?),
-    };
-    Ok(MappingRow {
-        watcher_person_id,
-        acs_object_id,
-        name,
-    })
-}
-
-fn unquote(field: &str) -> Result<String, String> {
-    match field.strip_prefix('"') {
-        None => Ok(field.to_string()),
-        Some(rest) => {
-            let inner = rest
-                .strip_suffix('"')
-                .ok_or("the name opens a quote but does not close it")?;
-            Ok(inner.replace("\"\"", "\""))
-        }
+    match identity_core::MappingTable::parse_csv(text) {
+        Ok(table) => Ok(table
+            .iter()
+            .map(|(person, mapping)| MappingRow {
+                watcher_person_id: person.0,
+                acs_object_id: mapping.object.0,
+                name: mapping.name.clone(),
+            })
+            .collect()),
+        Err(errors) => Err(errors
+            .into_iter()
+            .map(|e| TableProblem {
+                line: e.line,
+                message: e.kind.to_string(),
+            })
+            .collect()),
     }
 }
 
@@ -145,7 +88,10 @@ mod tests {
         let problems = parse_table("1,2\nx,3\n4\n5,-1\n1,9\n").unwrap_err();
         let lines: Vec<usize> = problems.iter().map(|p| p.line).collect();
         assert_eq!(lines, vec![2, 3, 4, 5]);
-        assert!(problems[3].message.contains("already mapped at line 1"));
+        assert!(
+            problems[3].message.contains("already mapped on line 1"),
+            "{problems:?}"
+        );
     }
 
     #[test]

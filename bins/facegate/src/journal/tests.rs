@@ -273,3 +273,12 @@ async fn retention_prunes_old_rows_when_the_writer_starts() {
     );
     assert_eq!(Journal::open_read_only(&path).unwrap().count().unwrap(), 1);
 }
+
+#[test]
+fn the_outcome_names_are_identity_cores() {
+    let core: Vec<&str> = identity_core::Outcome::ALL
+        .iter()
+        .map(|o| o.as_str())
+        .collect();
+    assert_eq!(OUTCOMES, core.as_slice());
+}
