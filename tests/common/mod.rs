@@ -129,6 +129,50 @@ listen = "127.0.0.1:0"
     }
 }
 
+/// The identity table: 135 → 6, 136 → 7, 300 → 8 (a visitor on the deny list), 137 → 9 (an
+/// object the ACS does not know), and 1001..=1040 → 6 (flood tests).
+pub fn people_csv() -> String {
+    let mut s = String::from(
+        "watcher_person_id,acs_object_id,name\n135,6,Ivanov Ivan\n136,7,Petrova Anna\n300,8,Visitor\n137,9,Ghost\n",
+    );
+    for p in 1001..=1040 {
+        s.push_str(&format!("{p},6\n"));
+    }
+    s
+}
+
+/// An ACS simulator on port 0 with the test credentials, access points 1 and 2, objects 6, 7, 8.
+pub async fn acs_sim() -> facegate::sim::acs::AcsSimHandle {
+    acs_sim_with(facegate::sim::acs::Faults::default()).await
+}
+
+/// An ACS simulator with fault knobs.
+pub async fn acs_sim_with(faults: facegate::sim::acs::Faults) -> facegate::sim::acs::AcsSimHandle {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    acs_sim_on(listener, faults)
+}
+
+/// An ACS simulator on an already-bound listener.
+pub fn acs_sim_on(
+    listener: tokio::net::TcpListener,
+    faults: facegate::sim::acs::Faults,
+) -> facegate::sim::acs::AcsSimHandle {
+    let config = facegate::sim::acs::AcsSimConfig {
+        user: "admin".to_owned(),
+        password: facegate::acs_proto::Secret::new(ACS_PASSWORD),
+        faults,
+        ..Default::default()
+    };
+    facegate::sim::acs::AcsSim::start(config, listener)
+}
+
+/// Number of ALLOWPASS commands the simulator received.
+pub fn allowpasses(sim: &facegate::sim::acs::AcsSimHandle) -> usize {
+    sim.allow_passes().len()
+}
+
 /// A running bridge plus everything a test needs around it.
 pub struct Harness {
     pub bridge: Option<BridgeHandle>,
@@ -156,11 +200,7 @@ impl Harness {
 
     /// Starts a bridge in `dir` (a restart keeps the journal).
     pub async fn start_in(setup: Setup, dir: Arc<tempfile::TempDir>) -> Self {
-        std::fs::write(
-            dir.path().join("people.csv"),
-            "watcher_person_id,acs_object_id,name\n135,6,Ivanov Ivan\n136,7,Petrova Anna\n300,8,Visitor\n",
-        )
-        .expect("write people.csv");
+        std::fs::write(dir.path().join("people.csv"), people_csv()).expect("write people.csv");
         let config = Config::from_toml_str(&setup.toml(dir.path()), dir.path())
             .unwrap_or_else(|e| panic!("test config: {:?}", e.lines()));
         let (tx, rx) = mpsc::unbounded_channel();
