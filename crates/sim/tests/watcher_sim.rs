@@ -399,16 +399,38 @@ async fn toplevel_mode_puts_data_beside_notification() {
 
 #[tokio::test]
 async fn oversized_bodies_are_refused_with_413() {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
     let sim = start(config()).await;
-    let client = reqwest::Client::new();
-    let big = vec![b' '; (1 << 20) + 10];
-    let resp = client
-        .post(format!("{}/sim/recognize", sim.base_url()))
-        .body(big)
-        .send()
+    // Declared too large: refused before any of it is sent.
+    let mut stream = tokio::net::TcpStream::connect(sim.addr()).await.unwrap();
+    stream
+        .write_all(b"POST /sim/recognize HTTP/1.1\r\nHost: x\r\nContent-Length: 2000000\r\n\r\n")
         .await
         .unwrap();
-    assert_eq!(resp.status(), 413);
+    let mut head = [0u8; 12];
+    stream.read_exact(&mut head).await.unwrap();
+    assert_eq!(&head, b"HTTP/1.1 413");
+    // Chunked (no length): cut off at the limit while reading.
+    let mut stream = tokio::net::TcpStream::connect(sim.addr()).await.unwrap();
+    stream
+        .write_all(b"POST /sim/recognize HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n")
+        .await
+        .unwrap();
+    let chunk = vec![b' '; 64 * 1024];
+    // Exactly the limit, then one byte more and the end of the body in one write, so the
+    // server has read everything when it answers (no reset racing the answer).
+    for _ in 0..16 {
+        stream
+            .write_all(format!("{:x}\r\n", chunk.len()).as_bytes())
+            .await
+            .unwrap();
+        stream.write_all(&chunk).await.unwrap();
+        stream.write_all(b"\r\n").await.unwrap();
+    }
+    stream.write_all(b"1\r\n \r\n0\r\n\r\n").await.unwrap();
+    let mut head = [0u8; 12];
+    stream.read_exact(&mut head).await.unwrap();
+    assert_eq!(&head, b"HTTP/1.1 413");
     sim.shutdown().await;
 }
 
@@ -445,4 +467,71 @@ fn persons_files_with_inconsistent_ids_are_rejected_naming_the_key() {
         .unwrap_err()
         .to_string();
     assert!(err.contains("users[0]"), "{err}");
+}
+
+#[tokio::test]
+async fn subscriptions_and_unknown_persons_are_bounded() {
+    let mut config = config();
+    config.max_subscriptions = 2;
+    config.max_unknown_persons = 2;
+    let sim = start(config).await;
+    let client = reqwest::Client::new();
+    let base = sim.base_url();
+    subscribe(
+        &client,
+        &base,
+        "push_person_list",
+        "1",
+        "http://127.0.0.1:9/a",
+    )
+    .await;
+    subscribe(
+        &client,
+        &base,
+        "push_person_list",
+        "3",
+        "http://127.0.0.1:9/b",
+    )
+    .await;
+    let third = client
+        .post(format!("{base}/vsaas/api/v2/my/subscriptions"))
+        .header("X-Vsaas-Api-Key", API_KEY)
+        .json(&json!({"event_type": "push_person_list", "notify_url": "http://127.0.0.1:9/c"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(third.status(), 400);
+    assert_eq!(sim.subscriptions().len(), 2);
+
+    let first = sim.recognize_unknown("entrance").await.unwrap().person_id;
+    let second = sim.recognize_unknown("entrance").await.unwrap().person_id;
+    let third = sim.recognize_unknown("entrance").await.unwrap().person_id;
+    let state = sim.state();
+    assert!(
+        state.person(first).is_none(),
+        "the oldest unknown person is forgotten"
+    );
+    assert!(state.person(second).is_some() && state.person(third).is_some());
+    assert_eq!(state.persons().len(), 4 + 2);
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn login_also_returns_the_session_in_a_header() {
+    let sim = start(config()).await;
+    let resp = reqwest::Client::new()
+        .post(format!("{}/vsaas/api/v2/auth/login", sim.base_url()))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body(format!("login={USER}&password={PASSWORD}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let header = resp.headers()["x-vsaas-session"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    let body: Value = resp.json().await.unwrap();
+    assert_eq!(body["session"], header);
+    sim.shutdown().await;
 }

@@ -118,6 +118,8 @@ pub(crate) struct World {
     pub first_seen: HashMap<u64, i64>,
     /// Persons created on the fly for unknown faces (`originator: identification_service`).
     pub auto_created: HashSet<u64>,
+    /// The same ids, oldest first (to forget the oldest when `max_unknown_persons` is reached).
+    pub auto_created_order: VecDeque<u64>,
     pub api_key: Option<String>,
     pub sessions: HashSet<String>,
     /// v3 access tokens and their expiry (utc ms).
@@ -187,6 +189,7 @@ impl SimState {
             person_updated_at: config.world.persons.iter().map(|p| (p.id, now)).collect(),
             first_seen: HashMap::new(),
             auto_created: HashSet::new(),
+            auto_created_order: VecDeque::new(),
             api_key: config.api_key.clone(),
             sessions: HashSet::new(),
             access_tokens: HashMap::new(),
@@ -365,8 +368,12 @@ impl SimState {
         event_type: EventType,
         notification_type: Option<String>,
         notify_url: String,
-    ) -> Subscription {
+    ) -> Result<Subscription, WatcherSimError> {
+        let max = self.shared.config.max_subscriptions;
         let mut w = self.world();
+        if w.subscriptions.len() >= max {
+            return Err(WatcherSimError::TooManySubscriptions(max));
+        }
         let id = w.next_subscription_id;
         w.next_subscription_id += 1;
         let sub = Subscription {
@@ -376,7 +383,7 @@ impl SimState {
             notify_url,
         };
         w.subscriptions.push(sub.clone());
-        sub
+        Ok(sub)
     }
 
     /// Removes a subscription; `false` when there was none with that id.
@@ -420,6 +427,33 @@ impl SimState {
         self.shared
             .episodes_tx
             .send_modify(|v| *v = v.wrapping_add(1));
+    }
+
+    /// Creates a person for an unknown face, forgetting the oldest such person when the bound
+    /// is reached.
+    pub(crate) fn create_unknown(&self, w: &mut World, now: i64) -> Person {
+        while w.auto_created_order.len() >= self.shared.config.max_unknown_persons.max(1) {
+            let Some(old) = w.auto_created_order.pop_front() else {
+                break;
+            };
+            w.auto_created.remove(&old);
+            w.persons.retain(|p| p.id != old);
+            w.person_updated_at.remove(&old);
+            w.first_seen.remove(&old);
+        }
+        let id = w.next_unknown_id;
+        w.next_unknown_id += 1;
+        let person = Person {
+            id,
+            name: None,
+            person_list_id: None,
+            external_id: None,
+        };
+        w.persons.push(person.clone());
+        w.auto_created.insert(id);
+        w.auto_created_order.push_back(id);
+        w.person_updated_at.insert(id, now);
+        person
     }
 
     /// The v3 `person` object of a person.
