@@ -134,7 +134,7 @@ pub use config::{
 pub use decision::{Allow, Decision, DoorRef, Rejection};
 pub use engine::Engine;
 pub use outcome::{Outcome, UnknownOutcome};
-pub use sighting::{Action, CameraRef, PersonId, PersonRef, Sighting, Source};
+pub use sighting::{dedup_key_from, Action, CameraRef, PersonId, PersonRef, Sighting, Source};
 pub use state::cooldown::CooldownKey;
 pub use state::dedup::EventDigest;
 pub use state::snapshot::{

@@ -243,3 +243,32 @@ fn a_snapshot_restored_into_a_new_engine_keeps_every_decision() {
         Err(RestoreError::Format { found: 99 })
     );
 }
+
+#[test]
+fn the_engine_can_be_shared_behind_a_mutex_across_threads() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Engine>();
+    assert_send_sync::<Decision>();
+    assert_send_sync::<StateSnapshot>();
+}
+
+#[test]
+fn concurrent_duplicate_deliveries_behind_a_mutex_give_exactly_one_allow() {
+    let engine = std::sync::Arc::new(std::sync::Mutex::new(engine()));
+    let s = sighting(135, "entrance", "", T0);
+    let handles: Vec<_> = (0..8)
+        .map(|_| {
+            let (engine, s) = (engine.clone(), s.clone());
+            std::thread::spawn(move || {
+                let mut e = engine.lock().expect("not poisoned");
+                e.decide(&s, UnixMillis(T0)).is_allow()
+            })
+        })
+        .collect();
+    let allows = handles
+        .into_iter()
+        .map(|h| h.join().expect("thread"))
+        .filter(|&a| a)
+        .count();
+    assert_eq!(allows, 1);
+}
