@@ -457,3 +457,21 @@ async fn a_refresh_token_buys_new_tokens_once() {
     assert_eq!(reused.status(), 401, "a refresh token is single-use");
     sim.shutdown().await;
 }
+
+#[tokio::test]
+async fn an_expired_access_token_is_refused() {
+    let mut config = config();
+    config.token_lifetime = Duration::ZERO;
+    let sim = start(config).await;
+    let client = reqwest::Client::new();
+    let base = sim.base_url();
+    let token = token(&client, &base).await;
+    let resp = client
+        .get(format!("{base}{V3}/episodes"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 401);
+    sim.shutdown().await;
+}
