@@ -160,7 +160,7 @@ async fn serve(
                     "{} conn={} {}",
                     sim::acs::clock::rfc3339(rec.at),
                     rec.conn,
-                    rec.line
+                    printable(&rec.line)
                 );
                 if let Some(file) = log.as_mut() {
                     let mut line = rec.to_json_line();
@@ -180,6 +180,19 @@ async fn serve(
     }
     sim.shutdown().await;
     Ok(())
+}
+
+/// The line with control characters escaped, so a client cannot drive the terminal.
+fn printable(line: &str) -> String {
+    line.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 fn join(ids: impl Iterator<Item = u32>) -> String {

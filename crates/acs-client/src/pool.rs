@@ -4,8 +4,8 @@ use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 
 use acs_proto::{
-    AccessPointId, ApInfo, ApMode, ApTargets, Command, Direction, ObjectId, ObjectInfo,
-    ObjectQuery, ObjectRef, Reply, Zone,
+    AccessPointId, ApInfo, ApMode, ApTargets, ClassicEvent, Command, Direction, Location, ObjectId,
+    ObjectInfo, ObjectQuery, ObjectRef, Reply, Timestamp, Zone,
 };
 use futures_util::future::select_all;
 use tokio::sync::{oneshot, watch};
@@ -156,6 +156,26 @@ impl AcsPool {
         match self.read(Command::GetZoneInfo).await? {
             Reply::ZoneInfo(zones) => Ok(zones),
             other => Err(unexpected("ZONEINFO", &other)),
+        }
+    }
+
+    /// `GETLOCATION2 obj`: the zone an object is in.
+    pub async fn location(&self, object: ObjectId) -> Result<Location, AcsError> {
+        match self.read(Command::GetLocation2 { object }).await? {
+            Reply::Location(location) => Ok(location),
+            other => Err(unexpected("LOCATION", &other)),
+        }
+    }
+
+    /// `GETHISTORY FROM … TILL …`: the classic events of a period (server local time).
+    pub async fn history(
+        &self,
+        from: Timestamp,
+        till: Timestamp,
+    ) -> Result<Vec<ClassicEvent>, AcsError> {
+        match self.read(Command::GetHistory { from, till }).await? {
+            Reply::History(events) => Ok(events),
+            other => Err(unexpected("HISTORY", &other)),
         }
     }
 

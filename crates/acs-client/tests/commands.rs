@@ -5,7 +5,9 @@ mod common;
 use std::time::Duration;
 
 use acs_client::{AcsPool, LinkState, PassOutcome};
-use acs_proto::{AccessPointId, ApMode, ApState, ApTargets, Command, ErrorCode, ObjectId, Secret};
+use acs_proto::{
+    AccessPointId, ApMode, ApState, ApTargets, Command, ErrorCode, ObjectId, Secret, Timestamp,
+};
 use common::*;
 use sim::acs::{CommandKind, Faults};
 use tokio::time::Instant;
@@ -52,6 +54,14 @@ async fn the_typed_read_commands_return_the_sites_data() {
         .await
         .expect("set mode");
     assert_eq!(sim.ap_state(AccessPointId(1)), Some(ApState::OnlineLocked));
+
+    assert_eq!(pass(&pool, 2, 6, in_ms(1000)).await, PassOutcome::Granted);
+    let location = pool.location(ObjectId(6)).await.expect("location");
+    assert_eq!(location.object, ObjectId(6));
+    let from = Timestamp::new(2000, 1, 1, 0, 0, 0).expect("from");
+    let till = Timestamp::new(2999, 1, 1, 0, 0, 0).expect("till");
+    let history = pool.history(from, till).await.expect("history");
+    assert_eq!(history.len(), 1, "{history:?}");
 
     let err = pool.object_info(ObjectId(999)).await.expect_err("unknown");
     assert!(matches!(

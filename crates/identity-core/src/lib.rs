@@ -81,7 +81,9 @@
 //! A camera may serve several doors (with different directions). [`Engine::decide_all`]
 //! returns one decision per matching door, in configuration order (checks 1–9 give the same
 //! rejection for each door); with no door it returns exactly one `unknown_camera`.
-//! [`Engine::decide`] considers only the first matching door.
+//! [`Engine::decide`] considers only the first matching door. `validate` rejects two doors
+//! with the same camera string and direction; it cannot know that one door names a camera by
+//! id and another the same camera by name — `facegate check --online` is the place for that.
 //!
 //! # Safety reasoning ("a wrong yes is worse than a late no")
 //! - **Decide is atomic.** `decide` takes `&mut self`: callers share the engine behind a
@@ -132,7 +134,7 @@ pub use config::{
 pub use decision::{Allow, Decision, DoorRef, Rejection};
 pub use engine::Engine;
 pub use outcome::{Outcome, UnknownOutcome};
-pub use sighting::{Action, CameraRef, PersonId, PersonRef, Sighting, Source};
+pub use sighting::{dedup_key_from, Action, CameraRef, PersonId, PersonRef, Sighting, Source};
 pub use state::cooldown::CooldownKey;
 pub use state::dedup::EventDigest;
 pub use state::snapshot::{

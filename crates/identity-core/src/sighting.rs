@@ -137,25 +137,56 @@ impl Sighting {
     /// Writes [`dedup_key`](Self::dedup_key) into any sink (the engine hashes it without
     /// allocating).
     pub fn write_dedup_key<W: fmt::Write>(&self, w: &mut W) -> fmt::Result {
-        match self.event_key.as_deref() {
-            Some(key) if !key.is_empty() => {
-                w.write_str(self.source.as_str())?;
-                w.write_char(':')?;
-                w.write_str(key)
-            }
-            _ => {
-                let camera = self.camera.label();
-                write!(
-                    w,
-                    "{}#fp:{}:{}:{}:{}",
-                    self.source.as_str(),
-                    self.person.id.0,
-                    camera.len(),
-                    camera,
-                    self.event_time.0
-                )
-            }
+        write_dedup_key(
+            w,
+            self.source,
+            self.event_key.as_deref(),
+            self.person.id,
+            self.camera.label(),
+            self.event_time,
+        )
+    }
+}
+
+/// [`Sighting::dedup_key`] from its parts, for rebuilding keys from journal rows (`source`,
+/// `event_key`, `person_id`, `camera`, `event_time`). `camera` must be what
+/// [`CameraRef::label`] gave (the camera id, else its name) — store that in the journal.
+pub fn dedup_key_from(
+    source: Source,
+    event_key: Option<&str>,
+    person: PersonId,
+    camera: &str,
+    event_time: UnixMillis,
+) -> String {
+    let mut s = String::with_capacity(48);
+    // Writing into a String cannot fail.
+    let _ = write_dedup_key(&mut s, source, event_key, person, camera, event_time);
+    s
+}
+
+fn write_dedup_key<W: fmt::Write>(
+    w: &mut W,
+    source: Source,
+    event_key: Option<&str>,
+    person: PersonId,
+    camera: &str,
+    event_time: UnixMillis,
+) -> fmt::Result {
+    match event_key {
+        Some(key) if !key.is_empty() => {
+            w.write_str(source.as_str())?;
+            w.write_char(':')?;
+            w.write_str(key)
         }
+        _ => write!(
+            w,
+            "{}#fp:{}:{}:{}:{}",
+            source.as_str(),
+            person.0,
+            camera.len(),
+            camera,
+            event_time.0
+        ),
     }
 }
 
@@ -196,6 +227,20 @@ mod tests {
         let mut later = sighting(None);
         later.event_time = UnixMillis(2_000);
         assert_ne!(later.dedup_key(), sighting(None).dedup_key());
+    }
+
+    #[test]
+    fn dedup_key_from_journal_columns_matches_the_sighting() {
+        for s in [sighting(None), sighting(Some("abc"))] {
+            let rebuilt = dedup_key_from(
+                s.source,
+                s.event_key.as_deref(),
+                s.person.id,
+                s.camera.label(),
+                s.event_time,
+            );
+            assert_eq!(rebuilt, s.dedup_key());
+        }
     }
 
     #[test]

@@ -347,3 +347,211 @@ async fn many_concurrent_connections_are_served() {
     sim.disconnect_all();
     sim.shutdown().await;
 }
+
+fn event(line: &str) -> acs_proto::Event {
+    match parse_server_line(line.as_bytes()) {
+        Ok(ServerLine::Event(e)) => e,
+        other => panic!("not an event: {line:?} -> {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn each_subscriber_gets_the_pass_in_the_form_it_subscribed_to() {
+    use acs_proto::{CeDirection, Event};
+    let sim = start(AcsSimConfig::default()).await;
+    let mut named = Client::logged_in(sim.addr()).await;
+    let mut ce = Client::logged_in(sim.addr()).await;
+    let mut classic = Client::logged_in(sim.addr()).await;
+    assert_eq!(named.cmd("SUBSCRIBE CE_WITH_NAMES").await, "OK");
+    assert_eq!(ce.cmd("SUBSCRIBE CE").await, "OK");
+    assert_eq!(classic.cmd("SUBSCRIBE").await, "OK");
+    let mut door = Client::logged_in(sim.addr()).await;
+    assert_eq!(door.cmd("ALLOWPASS 1 6 IN").await, "OK");
+
+    match event(&named.line().await) {
+        Event::Ce(e) => {
+            assert_eq!(
+                (e.code, e.ap, e.object),
+                (4, AccessPointId(1), Some(ObjectId(6)))
+            );
+            assert_eq!(e.direction, CeDirection::In);
+            assert_eq!(e.name.as_deref(), Some("Employee 6"));
+        }
+        other => panic!("{other:?}"),
+    }
+    match event(&ce.line().await) {
+        Event::Ce(e) => assert_eq!((e.code, e.name), (4, None)),
+        other => panic!("{other:?}"),
+    }
+    match event(&classic.line().await) {
+        Event::Classic(e) => assert!(matches!(
+            e.kind,
+            ClassicKind::ObjectPass {
+                ap: AccessPointId(1),
+                object: ObjectId(6),
+                direction: Direction::In,
+                ..
+            }
+        )),
+        other => panic!("{other:?}"),
+    }
+    door.nothing_within(Duration::from_millis(100)).await;
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_subscriber_sees_its_own_pass_after_the_ok_and_anonymous_as_object_0() {
+    use acs_proto::Event;
+    let sim = start(AcsSimConfig::default()).await;
+    let mut c = Client::logged_in(sim.addr()).await;
+    assert_eq!(c.cmd("SUBSCRIBE CE").await, "OK");
+    assert_eq!(c.cmd("ALLOWPASS 2 ANONYMOUS OUT").await, "OK");
+    match event(&c.line().await) {
+        Event::Ce(e) => assert_eq!((e.ap, e.object), (AccessPointId(2), None)),
+        other => panic!("{other:?}"),
+    }
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn subscribe_twice_is_error_15_and_unsubscribe_when_not_subscribed_error_14() {
+    let sim = start(AcsSimConfig::default()).await;
+    let mut c = Client::logged_in(sim.addr()).await;
+    assert_eq!(c.cmd("UNSUBSCRIBE").await, "ERROR 14 NOT SUBSCRIBED");
+    assert_eq!(c.cmd("SUBSCRIBE CE").await, "OK");
+    assert_eq!(c.cmd("SUBSCRIBE").await, "ERROR 15 ALREADY SUBSCRIBED");
+    assert_eq!(c.cmd("UNSUBSCRIBE").await, "OK");
+    assert_eq!(c.cmd("UNSUBSCRIBE").await, "ERROR 14 NOT SUBSCRIBED");
+    let mut door = Client::logged_in(sim.addr()).await;
+    assert_eq!(door.cmd("ALLOWPASS 1 7 OUT").await, "OK");
+    c.nothing_within(Duration::from_millis(100)).await;
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn an_older_server_rejects_the_ce_subscriptions_so_clients_can_fall_back() {
+    let sim = start(AcsSimConfig {
+        legacy_subscribe: true,
+        ..AcsSimConfig::default()
+    })
+    .await;
+    let mut c = Client::logged_in(sim.addr()).await;
+    assert_eq!(
+        c.cmd("SUBSCRIBE CE_WITH_NAMES").await,
+        "ERROR 2 UNKNOWN COMMAND"
+    );
+    assert_eq!(c.cmd("SUBSCRIBE CE").await, "ERROR 2 UNKNOWN COMMAND");
+    assert_eq!(c.cmd("SUBSCRIBE").await, "OK");
+    sim.set_legacy_subscribe(false);
+    let mut d = Client::logged_in(sim.addr()).await;
+    assert_eq!(d.cmd("SUBSCRIBE CE_WITH_NAMES").await, "OK");
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn pushed_events_reach_every_subscriber_as_they_are() {
+    use acs_proto::{CeDirection, CeEvent, Event, KeyRef, Timestamp};
+    let sim = start(AcsSimConfig::default()).await;
+    let mut a = Client::logged_in(sim.addr()).await;
+    let mut b = Client::logged_in(sim.addr()).await;
+    let mut quiet = Client::logged_in(sim.addr()).await;
+    assert_eq!(a.cmd("SUBSCRIBE CE").await, "OK");
+    assert_eq!(b.cmd("SUBSCRIBE").await, "OK");
+    let pushed = Event::Ce(CeEvent {
+        time: Timestamp::new(2025, 1, 27, 11, 23, 8).expect("valid"),
+        code: 67,
+        ap: AccessPointId(1),
+        object: None,
+        direction: CeDirection::In,
+        key: KeyRef::W26 {
+            facility: 249,
+            number: 29323,
+        },
+        name: Some("Иванов \"Ваня\"".into()),
+    });
+    assert_eq!(sim.push_event(pushed.clone()), 2);
+    assert_eq!(event(&a.line().await), pushed);
+    assert_eq!(event(&b.line().await), pushed);
+    quiet.nothing_within(Duration::from_millis(100)).await;
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_state_file_is_loaded_from_disk_by_extension() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let toml_path = dir.path().join("site.toml");
+    std::fs::write(
+        &toml_path,
+        "[[objects]]\nid = 42\nkind = \"GUEST\"\nname = \"Visitor\"\n",
+    )
+    .expect("write");
+    let json_path = dir.path().join("site.json");
+    std::fs::write(
+        &json_path,
+        r#"{"objects":[{"id":43,"kind":"CAR","name":"Van"}]}"#,
+    )
+    .expect("write");
+    let from_toml = AcsSimConfig::from_file(&toml_path).expect("TOML state file");
+    let from_json = AcsSimConfig::from_file(&json_path).expect("JSON state file");
+    assert_eq!(from_toml.objects[0].kind, ObjectKind::Guest);
+    assert_eq!(from_json.objects[0].kind, ObjectKind::Car);
+    let sim = start(from_json).await;
+    let mut c = Client::logged_in(sim.addr()).await;
+    assert_eq!(c.cmd("ALLOWPASS 1 6 IN").await, "ERROR 7 UNKNOWN OBJECT");
+    assert_eq!(c.cmd("ALLOWPASS 1 43 IN").await, "OK");
+    let err = AcsSimConfig::from_file(dir.path().join("missing.toml")).expect_err("missing");
+    assert!(err.to_string().contains("missing.toml"));
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn tls_connections_speak_the_same_protocol() {
+    use std::sync::Arc;
+    let cert = rcgen::generate_simple_self_signed(vec!["localhost".to_owned()]).expect("cert");
+    let server_tls = sim::acs::server_config_from_pem(
+        cert.cert.pem().as_bytes(),
+        cert.key_pair.serialize_pem().as_bytes(),
+    )
+    .expect("server TLS config");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let sim = sim::acs::AcsSim::start_tls(AcsSimConfig::default(), listener, server_tls);
+
+    let mut roots = rustls::RootCertStore::empty();
+    roots.add(cert.cert.der().clone()).expect("root");
+    let client_tls = rustls::ClientConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .expect("protocol versions")
+    .with_root_certificates(roots)
+    .with_no_client_auth();
+    let connector = tokio_rustls::TlsConnector::from(Arc::new(client_tls));
+    let tcp = tokio::net::TcpStream::connect(sim.addr())
+        .await
+        .expect("connect");
+    let name = rustls::pki_types::ServerName::try_from("localhost").expect("name");
+    let tls = connector.connect(name, tcp).await.expect("TLS handshake");
+    let mut c = Client::over(tls);
+    assert_eq!(c.cmd(r#"LOGIN 1.8 "admin" "secret""#).await, "OK");
+    assert_eq!(c.cmd("ALLOWPASS 1 6 IN").await, "OK");
+
+    let mut plain = Client::connect(sim.addr()).await;
+    plain.send(b"LOGIN 1.8 admin secret\r\n").await;
+    let answer = plain.rest().await;
+    assert!(
+        !answer.windows(2).any(|w| w == b"OK"),
+        "a plain-text client gets at most a TLS alert: {answer:?}"
+    );
+    assert_eq!(sim.allow_passes().len(), 1);
+    sim.shutdown().await;
+}
+
+#[test]
+fn bad_pem_is_a_typed_error() {
+    assert!(matches!(
+        sim::acs::server_config_from_pem(b"not a pem", b"nor this"),
+        Err(sim::acs::TlsError::NoCertificate)
+    ));
+}

@@ -418,3 +418,60 @@ async fn a_restart_on_the_same_port_keeps_subscriptions_sessions_and_episodes() 
     assert_eq!(page["episodes"].as_array().unwrap().len(), 1);
     sim.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_refresh_token_buys_new_tokens_once() {
+    let sim = start(config()).await;
+    let client = reqwest::Client::new();
+    let base = sim.base_url();
+    let login: Value = client
+        .post(format!("{base}{V3}/login"))
+        .basic_auth(USER, Some(PASSWORD))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let refresh = json!({"refresh_token": login["refresh_token"]});
+    let renewed = client
+        .post(format!("{base}{V3}/login"))
+        .json(&refresh)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(renewed.status(), 200);
+    let renewed: Value = renewed.json().await.unwrap();
+    assert_ne!(renewed["access_token"], login["access_token"]);
+    let token = renewed["access_token"].as_str().unwrap();
+    assert_eq!(
+        episodes(&client, &base, token, "episode_type=face").await["next"],
+        Value::Null
+    );
+    let reused = client
+        .post(format!("{base}{V3}/login"))
+        .json(&refresh)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reused.status(), 401, "a refresh token is single-use");
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn an_expired_access_token_is_refused() {
+    let mut config = config();
+    config.token_lifetime = Duration::ZERO;
+    let sim = start(config).await;
+    let client = reqwest::Client::new();
+    let base = sim.base_url();
+    let token = token(&client, &base).await;
+    let resp = client
+        .get(format!("{base}{V3}/episodes"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 401);
+    sim.shutdown().await;
+}

@@ -113,3 +113,58 @@ impl Framer {
         Some(Frame::Line(line))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines(f: &mut Framer, buf: &mut BytesMut) -> Vec<String> {
+        std::iter::from_fn(|| f.next(buf))
+            .map(|fr| match fr {
+                Frame::Line(l) => String::from_utf8_lossy(&l).into_owned(),
+                Frame::Overlong(n) => format!("<overlong {n}>"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn scanning_resumes_where_it_stopped() {
+        let mut f = Framer::new(1024);
+        let mut buf = BytesMut::from(&b"abc"[..]);
+        assert!(f.next(&mut buf).is_none());
+        assert_eq!(f.scanned, 3);
+        buf.extend_from_slice(b"def");
+        assert!(f.next(&mut buf).is_none());
+        assert_eq!(f.scanned, 6);
+        buf.extend_from_slice(b"\r\nx");
+        assert_eq!(lines(&mut f, &mut buf), vec!["abcdef"]);
+        assert_eq!(f.scanned, 1);
+    }
+
+    #[test]
+    fn blank_lines_are_skipped_and_cr_stripped() {
+        let mut f = Framer::new(1024);
+        let mut buf = BytesMut::from(&b"\r\n\n \t\r\nA\r\nB\n"[..]);
+        assert_eq!(lines(&mut f, &mut buf), vec!["A", "B"]);
+        assert!(buf.is_empty());
+    }
+
+    #[test]
+    fn an_overlong_line_is_dropped_while_it_streams_in() {
+        let mut f = Framer::new(4);
+        let mut buf = BytesMut::from(&b"0123456789"[..]);
+        assert!(f.next(&mut buf).is_none());
+        assert!(buf.is_empty());
+        buf.extend_from_slice(b"ab\nOK\n");
+        assert_eq!(lines(&mut f, &mut buf), vec!["<overlong 12>", "OK"]);
+    }
+
+    #[test]
+    fn eof_yields_the_unterminated_tail() {
+        let mut f = Framer::new(16);
+        let mut buf = BytesMut::from(&b"OK\nEXIT\r"[..]);
+        assert!(matches!(f.next_eof(&mut buf), Some(Frame::Line(l)) if &l[..] == b"OK"));
+        assert!(matches!(f.next_eof(&mut buf), Some(Frame::Line(l)) if &l[..] == b"EXIT"));
+        assert!(f.next_eof(&mut buf).is_none());
+    }
+}

@@ -297,3 +297,73 @@ pub(crate) fn comma_list1<'a, T>(
     }
     Ok((i, out))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoted_strings_decode_hash_escapes_and_keep_raw_utf8() {
+        assert_eq!(
+            quoted(b"\"#D1#8E#D1#80\" rest"),
+            Ok((&b" rest"[..], "юр".to_owned()))
+        );
+        assert_eq!(quoted(b" \"a,b\"").map(|r| r.1), Ok("a,b".to_owned()));
+        assert_eq!(
+            quoted("\"юр\"".as_bytes()).map(|r| r.1),
+            Ok("юр".to_owned())
+        );
+        assert_eq!(
+            quoted(b"\"#22#23#0d#0A\"").map(|r| r.1),
+            Ok("\"#\r\n".to_owned())
+        );
+    }
+
+    #[test]
+    fn a_hash_without_two_hex_digits_is_kept_literally() {
+        assert_eq!(
+            quoted(b"\"Room #5\"").map(|r| r.1),
+            Ok("Room #5".to_owned())
+        );
+        assert_eq!(quoted(b"\"#\"").map(|r| r.1), Ok("#".to_owned()));
+    }
+
+    #[test]
+    fn quoted_strings_reject_missing_quotes_and_bad_utf8() {
+        assert_eq!(quoted(b"abc").map_err(|_| ()), Err(()));
+        assert_eq!(quoted(b"\"abc").map_err(|_| ()), Err(()));
+        assert_eq!(quoted(b"\"#FF\"").map_err(|_| ()), Err(()));
+    }
+
+    #[test]
+    fn numbers_reject_overflow_and_glued_letters() {
+        assert_eq!(number(b"4294967295"), Ok((&b""[..], u32::MAX)));
+        assert!(number(b"4294967296").is_err());
+        assert!(number(b"12ab").is_err());
+        assert_eq!(number(b" 7,"), Ok((&b","[..], 7)));
+        assert_eq!(hex_u32(b"deadBEEF"), Ok((&b""[..], 0xDEAD_BEEF)));
+        assert!(hex_u32(b"123456789").is_err());
+    }
+
+    #[test]
+    fn timestamps_are_checked_for_shape_and_range() {
+        let (_, t) = timestamp(b"\"2025-01-27 11:23:08\"").expect("valid");
+        assert_eq!(t.to_string(), "2025-01-27 11:23:08");
+        assert!(timestamp(b"\"2025-01-27 24:00:00\"").is_err());
+        assert!(timestamp(b"\"2025-1-27 11:23:08\"").is_err());
+        assert!(timestamp(b"\"2025-01-27 11:23:08").is_err());
+    }
+
+    #[test]
+    fn keywords_match_whole_words_case_insensitively() {
+        assert!(keyword("ALL")(b" all").is_ok());
+        assert!(keyword("ALL")(b"ALLX").is_err());
+        assert_eq!(
+            keyword("OK")(b"OKAY").map_err(|e| match e {
+                nom::Err::Error(e) => e.expected,
+                _ => "",
+            }),
+            Err("OK")
+        );
+    }
+}

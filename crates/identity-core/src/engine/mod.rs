@@ -62,7 +62,9 @@ impl Engine {
 
     /// Replaces doors, identity and policy after validating them; de-duplication, cooldown
     /// and unmapped state are kept (unmapped persons the new table maps are dropped from the
-    /// list). An invalid config changes nothing.
+    /// list). An invalid config changes nothing. A smaller capacity applies to new entries:
+    /// tables already above it shrink as their entries expire (live entries are never
+    /// evicted).
     pub fn reload(&mut self, config: EngineConfig) -> Result<(), Vec<ConfigProblem>> {
         config.validate()?;
         self.cameras = index_cameras(&config.doors);

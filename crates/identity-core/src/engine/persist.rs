@@ -12,14 +12,20 @@ use crate::state::snapshot::{
 use crate::time::{millis, UnixMillis};
 
 impl Engine {
-    /// Remembers an event as seen (journal replay after a restart). False when the table is
-    /// full of live events or the event is already past the window.
+    /// Remembers an event as seen (journal replay after a restart): pass
+    /// [`Sighting::dedup_key`](crate::Sighting::dedup_key), or rebuild it from journal
+    /// columns with [`dedup_key_from`](crate::dedup_key_from). Replay every row of the last
+    /// `max_event_age + clock_skew`, whatever its outcome. False when the table is full of
+    /// live events or the event is older than what the engine still vouches for.
     pub fn remember_event(&mut self, dedup_key: &str, event_time: UnixMillis) -> bool {
         self.remember_digest(EventDigest::of(dedup_key), event_time.0)
     }
 
-    /// Remembers a grant (journal replay of an `ALLOWPASS` that was sent, or a `dry_run`).
-    /// False when the table is full of live grants or the grant has already expired.
+    /// Remembers a grant (journal replay): replay rows whose outcome holds a cooldown —
+    /// `granted`, `denied_by_acs`, `acs_timeout`, `dry_run` — from the last `cooldown`. `at`
+    /// is when the `Allow` was decided; the journal's `received_at` is a close stand-in (a
+    /// few ms earlier, so the restored cooldown ends that much sooner). False when the table
+    /// is full of live grants or the grant has already expired.
     pub fn remember_pass(
         &mut self,
         person: PersonId,

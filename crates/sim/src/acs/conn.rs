@@ -326,3 +326,7 @@ fn reply_only(reply: Reply) -> Outcome {
         ..Outcome::default()
     }
 }
+
+#[cfg(test)]
+#[path = "conn_tests.rs"]
+mod tests;

@@ -39,12 +39,14 @@ pub struct ReceivedCommand {
 impl ReceivedCommand {
     /// One JSON object `{"ts": …, "conn": …, "line": …}` (no trailing newline).
     pub fn to_json_line(&self) -> String {
-        serde_json::json!({
-            "ts": clock::rfc3339(self.at),
-            "conn": self.conn.0,
-            "line": self.line,
-        })
-        .to_string()
+        use serde_json::Value;
+        // Written by hand to keep the documented key order (ts, conn, line).
+        format!(
+            "{{\"ts\":{},\"conn\":{},\"line\":{}}}",
+            Value::String(clock::rfc3339(self.at)),
+            self.conn.0,
+            Value::String(self.line.clone()),
+        )
     }
 }
 

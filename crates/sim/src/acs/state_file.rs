@@ -39,28 +39,28 @@ use super::config::{AccessPointConfig, AcsSimConfig, ObjectConfig, ZoneConfig};
 #[derive(Debug, thiserror::Error)]
 pub enum StateFileError {
     /// The file could not be read.
-    #[error("cannot read state file {path}: {source}")]
+    #[error("cannot read state file {path}: {error}")]
     Read {
         /// The file.
         path: PathBuf,
         /// Why.
-        source: std::io::Error,
+        error: std::io::Error,
     },
     /// The TOML did not match the expected layout.
-    #[error("state file {path}: {source}")]
+    #[error("state file {path}: {error}")]
     Toml {
         /// The file.
         path: PathBuf,
         /// The parser's message (names the key).
-        source: toml::de::Error,
+        error: toml::de::Error,
     },
     /// The JSON did not match the expected layout.
-    #[error("state file {path}: {source}")]
+    #[error("state file {path}: {error}")]
     Json {
         /// The file.
         path: PathBuf,
         /// The parser's message (names line and column).
-        source: serde_json::Error,
+        error: serde_json::Error,
     },
     /// The layout was fine but the content is inconsistent (e.g. a duplicate id).
     #[error("state file {path}: {message}")]
@@ -152,9 +152,9 @@ impl AcsSimConfig {
     /// Loads a state file: JSON when the name ends in `.json`, TOML otherwise.
     pub fn from_file(path: impl AsRef<Path>) -> Result<Self, StateFileError> {
         let path = path.as_ref();
-        let text = std::fs::read_to_string(path).map_err(|source| StateFileError::Read {
+        let text = std::fs::read_to_string(path).map_err(|error| StateFileError::Read {
             path: path.to_owned(),
-            source,
+            error,
         })?;
         let is_json = path
             .extension()
@@ -168,20 +168,19 @@ impl AcsSimConfig {
 
     /// Parses a TOML state file's text.
     pub fn from_toml_str(text: &str) -> Result<Self, StateFileError> {
-        let file: StateFile = toml::from_str(text).map_err(|source| StateFileError::Toml {
+        let file: StateFile = toml::from_str(text).map_err(|error| StateFileError::Toml {
             path: PathBuf::new(),
-            source,
+            error,
         })?;
         file.into_config()
     }
 
     /// Parses a JSON state file's text.
     pub fn from_json_str(text: &str) -> Result<Self, StateFileError> {
-        let file: StateFile =
-            serde_json::from_str(text).map_err(|source| StateFileError::Json {
-                path: PathBuf::new(),
-                source,
-            })?;
+        let file: StateFile = serde_json::from_str(text).map_err(|error| StateFileError::Json {
+            path: PathBuf::new(),
+            error,
+        })?;
         file.into_config()
     }
 }
@@ -190,9 +189,9 @@ impl StateFileError {
     fn with_path(self, p: &Path) -> Self {
         let path = p.to_owned();
         match self {
-            StateFileError::Read { source, .. } => StateFileError::Read { path, source },
-            StateFileError::Toml { source, .. } => StateFileError::Toml { path, source },
-            StateFileError::Json { source, .. } => StateFileError::Json { path, source },
+            StateFileError::Read { error, .. } => StateFileError::Read { path, error },
+            StateFileError::Toml { error, .. } => StateFileError::Toml { path, error },
+            StateFileError::Json { error, .. } => StateFileError::Json { path, error },
             StateFileError::Invalid { message, .. } => StateFileError::Invalid { path, message },
         }
     }

@@ -11,12 +11,12 @@ pub use rustls::ServerConfig as TlsServerConfig;
 #[derive(Debug, thiserror::Error)]
 pub enum TlsError {
     /// A PEM file could not be read.
-    #[error("cannot read {path}: {source}")]
+    #[error("cannot read {path}: {error}")]
     Read {
         /// The file.
         path: PathBuf,
         /// Why.
-        source: std::io::Error,
+        error: std::io::Error,
     },
     /// The certificate PEM held no usable certificate.
     #[error("no certificate found in the certificate PEM")]
@@ -29,7 +29,7 @@ pub enum TlsError {
     Pem(std::io::Error),
     /// rustls refused the certificate/key pair.
     #[error("TLS configuration rejected: {0}")]
-    Rustls(#[from] rustls::Error),
+    Rustls(rustls::Error),
 }
 
 /// A server config from PEM text: a certificate chain (leaf first) and a private key.
@@ -48,9 +48,11 @@ pub fn server_config_from_pem(
         .ok_or(TlsError::NoKey)?;
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let config = rustls::ServerConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()?
+        .with_safe_default_protocol_versions()
+        .map_err(TlsError::Rustls)?
         .with_no_client_auth()
-        .with_single_cert(certs, key)?;
+        .with_single_cert(certs, key)
+        .map_err(TlsError::Rustls)?;
     Ok(Arc::new(config))
 }
 
@@ -60,9 +62,9 @@ pub fn server_config_from_files(
     key: &Path,
 ) -> Result<Arc<rustls::ServerConfig>, TlsError> {
     let read = |path: &Path| {
-        std::fs::read(path).map_err(|source| TlsError::Read {
+        std::fs::read(path).map_err(|error| TlsError::Read {
             path: path.to_owned(),
-            source,
+            error,
         })
     };
     server_config_from_pem(&read(cert)?, &read(key)?)

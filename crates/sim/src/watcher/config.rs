@@ -198,6 +198,10 @@ pub struct WatcherSimConfig {
     pub max_episodes: usize,
     /// Delivery log entries kept (ring).
     pub max_deliveries: usize,
+    /// Subscriptions kept; creating more is refused with 400.
+    pub max_subscriptions: usize,
+    /// Persons created for unknown faces kept (the oldest is forgotten first).
+    pub max_unknown_persons: usize,
     /// Upper bound on a client's `poll_timeout`.
     pub max_poll_timeout: Duration,
     /// Lifetime of a v3 access token.
@@ -226,6 +230,8 @@ impl Default for WatcherSimConfig {
             episode_merge_window: Duration::from_secs(10),
             max_episodes: 10_000,
             max_deliveries: 1_000,
+            max_subscriptions: 1_000,
+            max_unknown_persons: 10_000,
             max_poll_timeout: Duration::from_secs(60),
             token_lifetime: Duration::from_secs(3600),
             max_body: 1 << 20,
@@ -243,6 +249,8 @@ impl fmt::Debug for WatcherSimConfig {
             .field("episode_merge_window", &self.episode_merge_window)
             .field("max_episodes", &self.max_episodes)
             .field("max_deliveries", &self.max_deliveries)
+            .field("max_subscriptions", &self.max_subscriptions)
+            .field("max_unknown_persons", &self.max_unknown_persons)
             .field("max_poll_timeout", &self.max_poll_timeout)
             .field("token_lifetime", &self.token_lifetime)
             .field("max_body", &self.max_body)

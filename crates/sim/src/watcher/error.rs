@@ -18,6 +18,9 @@ pub enum WatcherSimError {
     /// A person with this id already exists.
     #[error("person {0} already exists")]
     DuplicatePerson(u64),
+    /// `max_subscriptions` subscriptions exist already.
+    #[error("too many subscriptions (at most {0})")]
+    TooManySubscriptions(usize),
     /// The listener could not report its address.
     #[error("listener: {0}")]
     Listener(#[from] std::io::Error),

@@ -80,6 +80,8 @@ pub(crate) async fn serve(
                             async move { Ok::<_, Infallible>(handle(req, state, peer).await) }
                         });
                         let conn = hyper::server::conn::http1::Builder::new()
+                            .timer(hyper_util::rt::TokioTimer::new())
+                            .header_read_timeout(Duration::from_secs(30))
                             .serve_connection(TokioIo::new(stream), service);
                         if let Err(e) = conn.await {
                             tracing::debug!(%peer, error = %e, "connection ended with an error");
@@ -107,6 +109,17 @@ pub(crate) async fn serve(
 async fn handle(req: Request<Incoming>, state: SimState, peer: SocketAddr) -> Resp {
     let (parts, body) = req.into_parts();
     let max_body = state.config().max_body;
+    let declared = parts
+        .headers
+        .get(http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|len| len > max_body as u64) {
+        // Refuse before reading a byte of it.
+        let resp = error(StatusCode::PAYLOAD_TOO_LARGE, "body too large");
+        tracing::info!(%peer, method = %parts.method, path = parts.uri.path(), status = 413, "api call");
+        return resp;
+    }
     let body = match Limited::new(body, max_body).collect().await {
         Ok(collected) => collected.to_bytes(),
         Err(e) => {

@@ -53,6 +53,7 @@
 //! # Ok(()) }
 //! ```
 
+mod auth;
 mod config;
 mod control;
 mod deliver;

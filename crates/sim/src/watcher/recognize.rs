@@ -5,7 +5,7 @@ use bytes::Bytes;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::config::{DeliveryMode, Person};
+use super::config::DeliveryMode;
 use super::deliver::{post_json, redact_url};
 use super::episodes::Detection;
 use super::error::WatcherSimError;
@@ -105,20 +105,7 @@ impl SimState {
                     .find(|p| p.id == id)
                     .cloned()
                     .ok_or(WatcherSimError::UnknownPerson(id))?,
-                Face::Unknown => {
-                    let id = w.next_unknown_id;
-                    w.next_unknown_id += 1;
-                    let p = Person {
-                        id,
-                        name: None,
-                        person_list_id: None,
-                        external_id: None,
-                    };
-                    w.persons.push(p.clone());
-                    w.auto_created.insert(id);
-                    w.person_updated_at.insert(id, now);
-                    p
-                }
+                Face::Unknown => self.create_unknown(&mut w, now),
             };
             let first_seen = *w
                 .first_seen

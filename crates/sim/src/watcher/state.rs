@@ -118,6 +118,8 @@ pub(crate) struct World {
     pub first_seen: HashMap<u64, i64>,
     /// Persons created on the fly for unknown faces (`originator: identification_service`).
     pub auto_created: HashSet<u64>,
+    /// The same ids, oldest first (to forget the oldest when `max_unknown_persons` is reached).
+    pub auto_created_order: VecDeque<u64>,
     pub api_key: Option<String>,
     pub sessions: HashSet<String>,
     /// v3 access tokens and their expiry (utc ms).
@@ -130,10 +132,6 @@ pub(crate) struct World {
     pub recognitions: u64,
     pub next_unknown_id: u64,
 }
-
-/// Bound on live v2 sessions and v3 tokens (oldest forgotten first is not tracked: the whole
-/// set is cleared when full, which only forces clients to log in again).
-const MAX_SESSIONS: usize = 10_000;
 
 pub(crate) struct Shared {
     pub config: WatcherSimConfig,
@@ -164,20 +162,6 @@ pub(crate) fn now_ms() -> i64 {
         .map_or(0, |d| d.as_millis() as i64)
 }
 
-/// A random token of 32 hex digits.
-pub(crate) fn random_token() -> String {
-    format!("{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..))
-}
-
-/// Constant-time comparison (the simulator stands in for a real peer; behave like one).
-pub(crate) fn secret_eq(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-            == 0
-}
-
 impl SimState {
     /// Fresh state from a configuration.
     pub fn new(config: WatcherSimConfig) -> Self {
@@ -187,6 +171,7 @@ impl SimState {
             person_updated_at: config.world.persons.iter().map(|p| (p.id, now)).collect(),
             first_seen: HashMap::new(),
             auto_created: HashSet::new(),
+            auto_created_order: VecDeque::new(),
             api_key: config.api_key.clone(),
             sessions: HashSet::new(),
             access_tokens: HashMap::new(),
@@ -274,99 +259,18 @@ impl SimState {
         Ok(())
     }
 
-    /// Replaces (or with `None` removes) the v2 API key.
-    pub fn set_api_key(&self, key: Option<String>) {
-        self.world().api_key = key;
-    }
-
-    /// Forgets every v2 session and v3 token: clients must log in again.
-    pub fn invalidate_sessions(&self) {
-        let mut w = self.world();
-        w.sessions.clear();
-        w.access_tokens.clear();
-        w.refresh_tokens.clear();
-    }
-
-    /// Checks a login and password against the users of the world.
-    pub fn check_user(&self, login: &str, password: &str) -> bool {
-        self.shared.config.world.users.iter().any(|u| {
-            u.login == login
-                && u.resolve_password()
-                    .is_some_and(|p| secret_eq(&p, password))
-        })
-    }
-
-    /// v2 login: a new session token, or `None` for wrong credentials.
-    pub fn login_v2(&self, login: &str, password: &str) -> Option<String> {
-        if !self.check_user(login, password) {
-            return None;
-        }
-        let session = random_token();
-        let mut w = self.world();
-        if w.sessions.len() >= MAX_SESSIONS {
-            w.sessions.clear();
-        }
-        w.sessions.insert(session.clone());
-        Some(session)
-    }
-
-    /// Whether a v2 request carrying these headers is authenticated.
-    pub fn check_v2(&self, session: Option<&str>, api_key: Option<&str>) -> bool {
-        let w = self.world();
-        let by_session = session.is_some_and(|s| w.sessions.contains(s));
-        let by_key = match (api_key, w.api_key.as_deref()) {
-            (Some(given), Some(key)) => secret_eq(given, key),
-            _ => false,
-        };
-        by_session || by_key
-    }
-
-    /// v3 login: `(access_token, refresh_token, expires_at_ms)`.
-    pub fn login_v3(&self, login: &str, password: &str) -> Option<(String, String, i64)> {
-        if !self.check_user(login, password) {
-            return None;
-        }
-        Some(self.issue_v3_tokens())
-    }
-
-    /// v3 refresh: new tokens for a known refresh token (which is consumed).
-    pub fn refresh_v3(&self, refresh_token: &str) -> Option<(String, String, i64)> {
-        if !self.world().refresh_tokens.remove(refresh_token) {
-            return None;
-        }
-        Some(self.issue_v3_tokens())
-    }
-
-    fn issue_v3_tokens(&self) -> (String, String, i64) {
-        let (access, refresh) = (random_token(), random_token());
-        let expires_at = now_ms() + self.shared.config.token_lifetime.as_millis() as i64;
-        let mut w = self.world();
-        if w.access_tokens.len() >= MAX_SESSIONS {
-            w.access_tokens.clear();
-            w.refresh_tokens.clear();
-        }
-        w.access_tokens.insert(access.clone(), expires_at);
-        w.refresh_tokens.insert(refresh.clone());
-        (access, refresh, expires_at)
-    }
-
-    /// Whether a v3 bearer token is known and unexpired.
-    pub fn check_bearer(&self, token: &str) -> bool {
-        let now = now_ms();
-        self.world()
-            .access_tokens
-            .get(token)
-            .is_some_and(|&expires| expires > now)
-    }
-
     /// Registers a subscription and returns it with its id.
     pub fn add_subscription(
         &self,
         event_type: EventType,
         notification_type: Option<String>,
         notify_url: String,
-    ) -> Subscription {
+    ) -> Result<Subscription, WatcherSimError> {
+        let max = self.shared.config.max_subscriptions;
         let mut w = self.world();
+        if w.subscriptions.len() >= max {
+            return Err(WatcherSimError::TooManySubscriptions(max));
+        }
         let id = w.next_subscription_id;
         w.next_subscription_id += 1;
         let sub = Subscription {
@@ -376,7 +280,7 @@ impl SimState {
             notify_url,
         };
         w.subscriptions.push(sub.clone());
-        sub
+        Ok(sub)
     }
 
     /// Removes a subscription; `false` when there was none with that id.
@@ -420,6 +324,33 @@ impl SimState {
         self.shared
             .episodes_tx
             .send_modify(|v| *v = v.wrapping_add(1));
+    }
+
+    /// Creates a person for an unknown face, forgetting the oldest such person when the bound
+    /// is reached.
+    pub(crate) fn create_unknown(&self, w: &mut World, now: i64) -> Person {
+        while w.auto_created_order.len() >= self.shared.config.max_unknown_persons.max(1) {
+            let Some(old) = w.auto_created_order.pop_front() else {
+                break;
+            };
+            w.auto_created.remove(&old);
+            w.persons.retain(|p| p.id != old);
+            w.person_updated_at.remove(&old);
+            w.first_seen.remove(&old);
+        }
+        let id = w.next_unknown_id;
+        w.next_unknown_id += 1;
+        let person = Person {
+            id,
+            name: None,
+            person_list_id: None,
+            external_id: None,
+        };
+        w.persons.push(person.clone());
+        w.auto_created.insert(id);
+        w.auto_created_order.push_back(id);
+        w.person_updated_at.insert(id, now);
+        person
     }
 
     /// The v3 `person` object of a person.

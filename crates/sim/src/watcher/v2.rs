@@ -134,7 +134,14 @@ fn login(state: &SimState, req: &Req) -> Resp {
         return error(StatusCode::BAD_REQUEST, "login and password are required");
     };
     match state.login_v2(login, password) {
-        Some(session) => json(StatusCode::OK, &json!({"session": session})),
+        Some(session) => {
+            // Some Watcher versions also hand the session back in a header; do both.
+            let mut resp = json(StatusCode::OK, &json!({"session": session}));
+            if let Ok(value) = http::HeaderValue::from_str(&session) {
+                resp.headers_mut().insert("x-vsaas-session", value);
+            }
+            resp
+        }
         None => error(StatusCode::UNAUTHORIZED, "invalid login or password"),
     }
 }
@@ -172,7 +179,10 @@ fn create_subscription(state: &SimState, req: &Req) -> Resp {
             "notification_type must be a numeric id",
         );
     }
-    let sub = state.add_subscription(event_type, notification_type, notify_url.to_string());
+    let sub = match state.add_subscription(event_type, notification_type, notify_url.to_string()) {
+        Ok(sub) => sub,
+        Err(e) => return error(StatusCode::BAD_REQUEST, &e.to_string()),
+    };
     tracing::info!(id = sub.id, event_type = sub.event_type.as_str(), notify_url = %redact_url(&sub.notify_url), "subscription created");
     json(StatusCode::OK, &json!(sub))
 }

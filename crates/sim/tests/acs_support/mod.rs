@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use sim::acs::{AcsSim, AcsSimConfig, AcsSimHandle};
-use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncWrite, AsyncWriteExt, BufReader};
+use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
 
 /// How long a test waits for a line that should come.
@@ -89,6 +89,16 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Client<S> {
             Err(_) => assert!(buf.is_empty(), "partial data arrived: {buf:?}"),
             Ok(r) => panic!("expected silence, got {r:?} {buf:?}"),
         }
+    }
+
+    /// Everything until the server closes the connection.
+    pub async fn rest(&mut self) -> Vec<u8> {
+        let mut buf = Vec::new();
+        tokio::time::timeout(WAIT, self.io.read_to_end(&mut buf))
+            .await
+            .expect("end of stream within the wait time")
+            .expect("read");
+        buf
     }
 
     /// Asserts that the server closes the connection (after any remaining lines).
