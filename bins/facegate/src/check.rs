@@ -83,7 +83,11 @@ pub fn summary(c: &Config) -> String {
     }
     if let Some(w) = &c.watcher {
         parts.push(match w.mode {
-            WatcherMode::Push => format!("{} Watcher subscription(s)", w.subscribe.len()),
+            WatcherMode::Push => format!(
+                "{} Watcher subscription{}",
+                w.subscribe.len(),
+                plural(w.subscribe.len())
+            ),
             WatcherMode::Poll => "Watcher poll".to_string(),
         });
     }

@@ -19,7 +19,11 @@ pub const EXIT_ERROR: u8 = 2;
 
 /// facegate: face recognition (Flussonic Watcher) to access control (Sigur OIF) bridge.
 #[derive(Debug, Parser)]
-#[command(name = "facegate", version, about)]
+#[command(
+    name = "facegate",
+    version,
+    about = "facegate: opens doors for faces. Bridges Flussonic Watcher recognitions to a Sigur OIF access-control system."
+)]
 pub struct Cli {
     /// Log format on stderr (the level comes from the FACEGATE_LOG variable, default `info`).
     #[arg(long, value_enum, default_value_t = LogFormat::Text, global = true)]

@@ -1,4 +1,21 @@
-//! The facegate bridge and its admin CLI.
+//! The facegate bridge and its admin CLI: the `facegate` binary's whole implementation
+//! (`run`, `demo`, `check`, `journal`), composed from `acs-client`, `watcher-api` and
+//! `identity-core` as SPEC §2–7 describe.
+//!
+//! Layout: [`cli`] parses the command line and dispatches; [`config`] turns `facegate.toml`
+//! into a resolved [`config::Config`] (every problem reported by key), helped by [`duration`],
+//! [`size`] and [`secret`]; [`check`] and [`journal_cmd`] are the two admin commands;
+//! [`journal`] is the SQLite journal with its batching writer thread; [`app`] wires a running
+//! bridge: [`ingest`] (webhook HTTP server) → [`pipeline`] (identity-core decision, per-ACS
+//! queues, acs-client) → journal and [`metrics`], served by [`admin`]. This is the only crate
+//! of the workspace that uses `anyhow`.
+//!
+//! ```no_run
+//! // What `src/main.rs` of the `facegate` package does:
+//! fn main() -> std::process::ExitCode {
+//!     facegate_bridge::main_entry()
+//! }
+//! ```
 
 pub mod admin;
 pub mod app;

@@ -71,7 +71,14 @@ impl Config {
             env,
         };
         let config = resolve(&mut cx, text, source_path);
-        let Problems { errors, warnings } = cx.problems;
+        let Problems {
+            mut errors,
+            mut warnings,
+        } = cx.problems;
+        // Report in file-section order (acs and doors are resolved first because doors name
+        // an acs); the sort is stable, so entries keep their order within a section.
+        errors.sort_by_key(|p| section_rank(&p.key));
+        warnings.sort_by_key(|p| section_rank(&p.key));
         match config {
             Some(mut c) if errors.is_empty() => {
                 c.warnings = warnings;
@@ -84,6 +91,17 @@ impl Config {
             }),
         }
     }
+}
+
+/// Position of a key's section in SPEC §3 order; file-level problems (empty key) first.
+fn section_rank(key: &str) -> usize {
+    let section = key.split(['.', '[']).next().unwrap_or("");
+    [
+        "", "ingest", "watcher", "acs", "door", "identity", "policy", "journal", "admin",
+    ]
+    .iter()
+    .position(|s| *s == section)
+    .unwrap_or(9)
 }
 
 /// Reads only `[journal]` (for `facegate journal`, which must work without the secrets in the
