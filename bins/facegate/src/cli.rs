@@ -135,8 +135,16 @@ fn fail(e: &anyhow::Error) -> u8 {
 
 /// Runs the bridge until SIGTERM/SIGINT (`facegate run`).
 fn run_bridge(config: Config, dry_run: bool) -> anyhow::Result<()> {
-    let _ = (config, dry_run);
-    anyhow::bail!("`run` is not built yet")
+    use anyhow::Context as _;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    let options = crate::app::RunOptions {
+        dry_run,
+        ..crate::app::RunOptions::default()
+    };
+    runtime.block_on(crate::app::run(config, options))
 }
 
 /// Plays the demo (`facegate demo`); returns the exit code (0 only if every step matched).
