@@ -214,6 +214,11 @@ fn resolve(cx: &mut Ctx<'_>, text: &str, source_path: &Path) -> Option<Config> {
     let mut take = |name: &str| doc.remove(name);
     let ingest = take("ingest");
     let watcher = take("watcher");
+    let raw_watcher_mode = watcher
+        .as_ref()
+        .and_then(|w| w.get("mode"))
+        .and_then(toml::Value::as_str)
+        .map(str::to_owned);
     let acs = take("acs");
     let door = take("door");
     let identity = take("identity");
@@ -276,21 +281,15 @@ fn resolve(cx: &mut Ctx<'_>, text: &str, source_path: &Path) -> Option<Config> {
     let journal = misc::journal(cx, raw_journal);
     let admin = section(cx, admin, "admin").map(|r| misc::admin(cx, r.unwrap_or_default()));
 
-    let push = watcher
-        .as_ref()
-        .and_then(|w| w.as_ref())
-        .is_some_and(|w| w.mode == WatcherMode::Push);
-    let poll = watcher
-        .as_ref()
-        .and_then(|w| w.as_ref())
-        .is_some_and(|w| w.mode == WatcherMode::Poll);
+    // The mode as written, so a [watcher] with other errors still counts as the source it names.
+    let poll = raw_watcher_mode.as_deref() == Some("poll");
     if ingest.is_none() && !poll {
-        if push {
+        if watcher.is_some() {
             cx.problems.error(
                 "ingest",
                 "missing: watcher.mode = \"push\" needs an [ingest] section to receive events",
             );
-        } else if watcher.is_none() {
+        } else {
             cx.problems.error(
                 "ingest",
                 "missing: add [ingest] (webhook) or [watcher] with mode = \"poll\" as the event source",
@@ -339,3 +338,5 @@ impl<T> TransposeOpt<T> for Option<Option<T>> {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_sources;

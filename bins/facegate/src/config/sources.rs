@@ -120,15 +120,20 @@ pub(crate) fn ingest(cx: &mut Ctx<'_>, r: RawIngest) -> Option<IngestConfig> {
 
 fn http_url(cx: &mut Ctx<'_>, key: &str, text: String) -> Option<String> {
     let t = text.trim();
-    if (t.starts_with("http://") || t.starts_with("https://"))
-        && t.len() > "https://".len()
-        && !t.contains(char::is_whitespace)
-    {
-        Some(t.trim_end_matches('/').to_string())
-    } else {
-        cx.problems
-            .error(key, format!("{text:?} is not an http:// or https:// URL"));
-        None
+    let rest = t
+        .strip_prefix("http://")
+        .or_else(|| t.strip_prefix("https://"));
+    match rest {
+        Some(host)
+            if !host.is_empty() && !host.starts_with('/') && !t.contains(char::is_whitespace) =>
+        {
+            Some(t.trim_end_matches('/').to_string())
+        }
+        _ => {
+            cx.problems
+                .error(key, format!("{text:?} is not an http:// or https:// URL"));
+            None
+        }
     }
 }
 
