@@ -16,8 +16,20 @@ pub(crate) struct V<T>(pub(crate) Result<T, String>);
 impl<'de, T: DeserializeOwned> Deserialize<'de> for V<T> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let value = toml::Value::deserialize(d)?;
-        Ok(V(T::deserialize(value).map_err(|e| e.message().to_string())))
+        Ok(V(
+            T::deserialize(value).map_err(|e| plain_words(e.message()))
+        ))
     }
+}
+
+/// serde speaks Rust (`expected i64`); say it in TOML's words.
+fn plain_words(message: &str) -> String {
+    message
+        .replace("expected i64", "expected an integer")
+        .replace("expected f64", "expected a number")
+        .replace("expected a sequence", "expected an array")
+        .replace("invalid type: sequence", "invalid type: array")
+        .replace("invalid type: map", "invalid type: table")
 }
 
 /// Deserializes one table, reporting each unknown key as `key.field: unknown key` and any other
