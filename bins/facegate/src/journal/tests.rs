@@ -282,3 +282,28 @@ fn the_outcome_names_are_identity_cores() {
         .collect();
     assert_eq!(OUTCOMES, core.as_slice());
 }
+
+/// Throughput of the writer (run by hand: `cargo test -p facegate-bridge --lib
+/// journal::tests::writer_throughput -- --ignored --nocapture`).
+#[tokio::test]
+#[ignore = "measurement, not a check"]
+async fn writer_throughput() {
+    let (_dir, path) = temp_journal();
+    let handle = spawn_writer(
+        Journal::open(&path).unwrap(),
+        JournalWriterConfig::default(),
+    )
+    .unwrap();
+    let n = 100_000;
+    let start = std::time::Instant::now();
+    for i in 0..n {
+        handle.record_async(row(i, "granted", Some(i as u64))).await;
+    }
+    handle.shutdown().await;
+    let secs = start.elapsed().as_secs_f64();
+    println!("{n} rows in {secs:.2} s = {:.0} rows/s", n as f64 / secs);
+    assert_eq!(
+        Journal::open_read_only(&path).unwrap().count().unwrap(),
+        n as u64
+    );
+}
