@@ -149,8 +149,12 @@ fn run_bridge(config: Config, dry_run: bool) -> anyhow::Result<()> {
 
 /// Plays the demo (`facegate demo`); returns the exit code (0 only if every step matched).
 fn run_demo(serve: bool) -> anyhow::Result<u8> {
-    let _ = serve;
-    anyhow::bail!("`demo` is not built yet")
+    use anyhow::Context as _;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    runtime.block_on(crate::demo::run(serve))
 }
 
 // ---- end of B's call sites ----

@@ -22,6 +22,7 @@ pub mod app;
 pub mod check;
 pub mod cli;
 pub mod config;
+pub mod demo;
 pub mod duration;
 pub mod ingest;
 pub mod journal;
