@@ -38,6 +38,13 @@ pub(crate) fn identity(cx: &mut Ctx<'_>, r: RawIdentity) -> Option<IdentityConfi
             );
         }
         (Some(IdentityMode::Table), Some(path)) => match load_table(path) {
+            Ok(r) if r.is_empty() => cx.problems.warn(
+                "identity.table",
+                format!(
+                    "{} has no mappings: every sighting will be unmapped_person",
+                    path.display()
+                ),
+            ),
             Ok(r) => rows = r,
             Err(problems) => {
                 for p in problems {
@@ -117,6 +124,18 @@ pub(crate) fn journal(cx: &mut Ctx<'_>, r: RawJournal) -> JournalConfig {
     let path = cx
         .path("journal.path", r.path)
         .unwrap_or_else(|| cx.base.join(DEFAULT_JOURNAL_FILE));
+    if let Some(dir) = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty() && !d.is_dir())
+    {
+        cx.problems.warn(
+            "journal.path",
+            format!(
+                "the directory {} does not exist (yet); the bridge cannot start without it",
+                dir.display()
+            ),
+        );
+    }
     let retention = cx.duration("journal.retention", r.retention, DEFAULT_RETENTION, true);
     JournalConfig { path, retention }
 }

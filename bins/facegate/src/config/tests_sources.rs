@@ -171,7 +171,8 @@ fn a_single_bracket_acs_table_is_explained() {
 fn ignored_settings_are_warnings_not_errors() {
     let text = format!("[ingest]\ntoken_env = \"T\"\n[watcher]\nurl = \"http://w\"\napi_key_env = \"P\"\nmode = \"poll\"\n[[watcher.subscribe]]\nevent_type = \"a\"\nnotification_type = \"1\"\n{REST}[policy]\nallow_lists = [1, 3]\ndeny_lists = [3]\n")
         .replace("mode = \"same\"", "mode = \"same\"\ntable = \"people.csv\"");
-    let c = load(&text).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let c = load_in(dir.path(), &text).unwrap();
     assert_eq!(
         keys(&c.warnings),
         vec!["watcher.subscribe", "identity.table", "policy.allow_lists"]
@@ -200,4 +201,21 @@ fn a_secret_file_is_read_relative_to_the_config() {
             .starts_with("ingest.token_file: cannot read "),
         "{e}"
     );
+}
+
+#[test]
+fn an_empty_table_and_a_missing_journal_directory_are_warned_about() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("people.csv"), "# nobody yet\n").unwrap();
+    let text = format!("[ingest]\ntoken_env = \"T\"\n{REST}[journal]\npath = \"missing/j.db\"\n")
+        .replace(
+            "mode = \"same\"",
+            "mode = \"table\"\ntable = \"people.csv\"",
+        );
+    let c = load_in(dir.path(), &text).unwrap();
+    assert_eq!(keys(&c.warnings), vec!["identity.table", "journal.path"]);
+    assert!(c.warnings[0]
+        .message
+        .contains("every sighting will be unmapped_person"));
+    assert!(c.warnings[1].message.contains("missing does not exist"));
 }

@@ -3,7 +3,7 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver, RecvTimeoutError, SyncSender, TrySendError};
-use std::sync::Arc;
+use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use tokio::sync::oneshot;
@@ -63,8 +63,30 @@ enum Msg {
 #[derive(Clone, Debug)]
 pub struct JournalHandle {
     tx: SyncSender<Msg>,
-    stats: Arc<JournalStats>,
+    shared: Arc<Shared>,
 }
+
+/// State shared by the handles and the writer thread.
+#[derive(Debug, Default)]
+struct Shared {
+    stats: JournalStats,
+    /// `true` once the writer has taken its final look at the queue. Senders hold the read
+    /// side while they enqueue, so no row can slip in after that look and vanish uncounted.
+    closed: RwLock<bool>,
+}
+
+impl Shared {
+    fn closed(&self) -> RwLockReadGuard<'_, bool> {
+        self.closed.read().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn close(&self) {
+        *self.closed.write().unwrap_or_else(PoisonError::into_inner) = true;
+    }
+}
+
+/// How often a sender retries while the queue is full.
+const FULL_RETRY: Duration = Duration::from_millis(1);
 
 /// Moves `journal` to a dedicated writer thread and returns the handle that feeds it.
 pub fn spawn_writer(
@@ -72,43 +94,66 @@ pub fn spawn_writer(
     config: JournalWriterConfig,
 ) -> Result<JournalHandle, JournalError> {
     let (tx, rx) = sync_channel(config.capacity.max(1));
-    let stats = Arc::new(JournalStats::default());
-    let thread_stats = Arc::clone(&stats);
+    let shared = Arc::new(Shared::default());
+    let thread_shared = Arc::clone(&shared);
     std::thread::Builder::new()
         .name("facegate-journal".into())
-        .spawn(move || run(journal, &rx, &config, &thread_stats))
+        .spawn(move || run(journal, &rx, &config, &thread_shared))
         .map_err(JournalError::Spawn)?;
-    Ok(JournalHandle { tx, stats })
+    Ok(JournalHandle { tx, shared })
+}
+
+/// What one enqueue attempt did.
+enum Enqueue {
+    Done,
+    Full(Msg),
+    Closed,
 }
 
 impl JournalHandle {
-    /// Queues a row without waiting. If the queue is full (or the writer stopped) the row is
-    /// counted in [`JournalStats::dropped`] and a warning is logged; it is never lost silently.
-    pub fn record(&self, record: JournalRecord) {
-        match self.tx.try_send(Msg::Record(Box::new(record))) {
-            Ok(()) => {}
-            Err(TrySendError::Full(_)) => self.dropped("full"),
-            Err(TrySendError::Disconnected(_)) => self.dropped("stopped"),
+    fn try_enqueue(&self, msg: Msg) -> Enqueue {
+        let closed = self.shared.closed();
+        if *closed {
+            return Enqueue::Closed;
+        }
+        match self.tx.try_send(msg) {
+            Ok(()) => Enqueue::Done,
+            Err(TrySendError::Full(msg)) => Enqueue::Full(msg),
+            Err(TrySendError::Disconnected(_)) => Enqueue::Closed,
         }
     }
 
-    /// Queues a row, waiting (off the async workers) while the queue is full.
+    /// Queues a row without waiting. If the queue is full (or the writer stopped) the row is
+    /// counted in [`JournalStats::dropped`] and a warning is logged; it is never lost silently.
+    pub fn record(&self, record: JournalRecord) {
+        match self.try_enqueue(Msg::Record(Box::new(record))) {
+            Enqueue::Done => {}
+            Enqueue::Full(_) => self.dropped("full"),
+            Enqueue::Closed => self.dropped("stopped"),
+        }
+    }
+
+    /// Queues a row, waiting (asynchronously) while the queue is full. Only a stopped writer
+    /// makes it count the row as dropped.
     pub async fn record_async(&self, record: JournalRecord) {
-        match self.tx.try_send(Msg::Record(Box::new(record))) {
-            Ok(()) => {}
-            Err(TrySendError::Full(msg)) => {
-                let tx = self.tx.clone();
-                let sent = tokio::task::spawn_blocking(move || tx.send(msg).is_ok()).await;
-                if !matches!(sent, Ok(true)) {
-                    self.dropped("stopped");
-                }
+        if !self.enqueue_waiting(Msg::Record(Box::new(record))).await {
+            self.dropped("stopped");
+        }
+    }
+
+    async fn enqueue_waiting(&self, mut msg: Msg) -> bool {
+        loop {
+            match self.try_enqueue(msg) {
+                Enqueue::Done => return true,
+                Enqueue::Closed => return false,
+                Enqueue::Full(m) => msg = m,
             }
-            Err(TrySendError::Disconnected(_)) => self.dropped("stopped"),
+            tokio::time::sleep(FULL_RETRY).await;
         }
     }
 
     fn dropped(&self, why: &'static str) {
-        let n = self.stats.dropped.fetch_add(1, Ordering::Relaxed) + 1;
+        let n = self.shared.stats.dropped.fetch_add(1, Ordering::Relaxed) + 1;
         if n == 1 || n % 1024 == 0 {
             tracing::warn!(dropped_total = n, why, "journal queue refused a row");
         }
@@ -119,33 +164,23 @@ impl JournalHandle {
         self.roundtrip(Msg::Flush).await;
     }
 
-    /// Commits everything queued and stops the writer thread.
+    /// Commits everything queued (by every clone) and stops the writer thread. Rows recorded
+    /// afterwards are counted in [`JournalStats::dropped`].
     pub async fn shutdown(self) {
         self.roundtrip(Msg::Shutdown).await;
     }
 
     async fn roundtrip(&self, make: fn(oneshot::Sender<()>) -> Msg) {
         let (done, wait) = oneshot::channel();
-        let tx = self.tx.clone();
-        let msg = make(done);
-        let sent = match tx.try_send(msg) {
-            Ok(()) => true,
-            Err(TrySendError::Full(msg)) => {
-                matches!(
-                    tokio::task::spawn_blocking(move || tx.send(msg).is_ok()).await,
-                    Ok(true)
-                )
-            }
-            Err(TrySendError::Disconnected(_)) => false,
-        };
-        if sent {
+        // A closed writer has already committed everything: nothing to wait for.
+        if self.enqueue_waiting(make(done)).await {
             let _ = wait.await;
         }
     }
 
     /// The writer's counters.
     pub fn stats(&self) -> &JournalStats {
-        &self.stats
+        &self.shared.stats
     }
 }
 
@@ -198,7 +233,8 @@ fn commit(journal: &mut Journal, batch: &mut Vec<JournalRecord>, stats: &Journal
     batch.clear();
 }
 
-fn run(mut journal: Journal, rx: &Receiver<Msg>, cfg: &JournalWriterConfig, stats: &JournalStats) {
+fn run(mut journal: Journal, rx: &Receiver<Msg>, cfg: &JournalWriterConfig, shared: &Shared) {
+    let stats = &shared.stats;
     let max_batch = cfg.max_batch.max(1);
     let mut batch: Vec<JournalRecord> = Vec::with_capacity(max_batch);
     let mut waiters: Vec<oneshot::Sender<()>> = Vec::new();
@@ -239,7 +275,8 @@ fn run(mut journal: Journal, rx: &Receiver<Msg>, cfg: &JournalWriterConfig, stat
         }
         commit(&mut journal, &mut batch, stats);
         if let Some(done) = stop {
-            // Everything queued before (and racing with) the shutdown is written too.
+            // From here on senders see `closed`; what they queued before is drained below.
+            shared.close();
             while let Ok(m) = rx.try_recv() {
                 match m {
                     Msg::Record(r) => {
