@@ -173,7 +173,7 @@ fn parse_document(cx: &mut Ctx<'_>, text: &str) -> Option<toml::Table> {
             let place = e
                 .span()
                 .map(|span| {
-                    let before = &text[..span.start.min(text.len())];
+                    let before = text.get(..span.start).unwrap_or(text);
                     let line = before.matches('\n').count() + 1;
                     let col = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
                     format!("line {line}, column {col}: ")
@@ -338,5 +338,7 @@ impl<T> TransposeOpt<T> for Option<Option<T>> {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_props;
 #[cfg(test)]
 mod tests_sources;
