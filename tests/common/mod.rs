@@ -39,6 +39,9 @@ pub struct Setup {
     pub allow_from: Option<&'static str>,
     pub connections: usize,
     pub allow_lists: &'static str,
+    pub ingest_listen: String,
+    /// Appended to the TOML (e.g. a `[watcher]` section).
+    pub extra: String,
 }
 
 impl Setup {
@@ -54,6 +57,8 @@ impl Setup {
             allow_from: None,
             connections: 1,
             allow_lists: "[1, 2]",
+            ingest_listen: "127.0.0.1:0".to_owned(),
+            extra: String::new(),
         }
     }
 
@@ -68,7 +73,7 @@ impl Setup {
         format!(
             r#"
 [ingest]
-listen = "127.0.0.1:0"
+listen = "{ingest_listen}"
 token = "{TOKEN}"
 max_body = "{max_body}"
 queue_capacity = {queue}
@@ -114,6 +119,7 @@ path = "{journal}"
 
 [admin]
 listen = "127.0.0.1:0"
+{extra}
 "#,
             max_body = self.max_body,
             queue = self.queue_capacity,
@@ -125,6 +131,8 @@ listen = "127.0.0.1:0"
             cooldown = self.cooldown,
             journal = journal.display(),
             allow_lists = self.allow_lists,
+            ingest_listen = self.ingest_listen,
+            extra = self.extra,
         )
     }
 }
