@@ -15,6 +15,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::config::AcsConfig;
 use crate::error::AcsError;
+use crate::events::EventStream;
 use crate::link::{self, Exchange, LinkHandle, LoadGuard, Request};
 use crate::outcome::PassOutcome;
 use crate::session::reply_kind;
@@ -185,6 +186,11 @@ impl AcsPool {
             Reply::Ok => Ok(()),
             other => Err(unexpected("OK", &other)),
         }
+    }
+
+    /// Opens a separate subscription link to the same ACS (see [`EventStream`]).
+    pub fn events(&self) -> EventStream {
+        EventStream::start(AcsConfig::clone(&self.inner.cfg))
     }
 
     /// A snapshot: the summary and each link's state.

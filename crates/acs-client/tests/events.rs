@@ -38,13 +38,13 @@ async fn subscribed(stream: &EventStream) {
 #[tokio::test]
 async fn a_granted_pass_arrives_as_a_named_ce_event() {
     let sim = start_sim().await;
-    let mut stream = EventStream::start(config(sim.addr()));
+    let pool = ready_pool(config(sim.addr())).await;
+    let mut stream = pool.events();
     subscribed(&stream).await;
     assert_eq!(
         *stream.subscribed_kind().borrow(),
         Some(SubscribeKind::CeWithNames)
     );
-    let pool = ready_pool(config(sim.addr())).await;
     assert!(pass(&pool, 1, 6, in_ms(1000)).await == acs_client::PassOutcome::Granted);
 
     match next(&mut stream).await {
