@@ -93,10 +93,17 @@ async fn a_wrong_password_is_reported_as_auth_failed_and_not_retried_hot() {
     assert!(until >= Instant::now() + Duration::from_millis(250));
     assert_eq!(pool.state().health, acs_client::Health::AuthFailed);
 
-    // Requests meanwhile are not sent, and the login is not hammered.
+    // Requests meanwhile are not sent, and the login is not hammered. The link waits past
+    // the deadline, so the answer comes at once instead of at the deadline.
+    let asked = Instant::now();
     assert_eq!(
         pass(&pool, 1, 6, in_ms(150)).await,
         PassOutcome::Unavailable
+    );
+    assert!(
+        asked.elapsed() < Duration::from_millis(100),
+        "{:?}",
+        asked.elapsed()
     );
     assert_eq!(logins(&sim), 1);
     assert!(sim.allow_passes().is_empty());
@@ -217,11 +224,9 @@ async fn an_acs_that_is_down_at_start_gives_unavailable_then_grants_once_it_is_u
     let started = Instant::now();
     let deadline = in_ms(250);
     assert_eq!(pass(&pool, 1, 6, deadline).await, PassOutcome::Unavailable);
+    // By the deadline at the latest (earlier once the backoff outlasts the deadline).
     let waited = started.elapsed();
-    assert!(
-        waited >= Duration::from_millis(240) && waited < Duration::from_millis(600),
-        "{waited:?}"
-    );
+    assert!(waited < Duration::from_millis(400), "{waited:?}");
     assert!(matches!(
         pool.state().links[0],
         LinkState::Backoff { .. } | LinkState::Connecting { .. }
