@@ -112,10 +112,7 @@ impl WatcherClient {
             .enumerate()
             .map(|(i, item)| read_camera(item, Path::Root.index(i)))
             .collect::<Result<_, _>>()
-            .map_err(|source| ClientError::Decode {
-                what: "list cameras",
-                source,
-            })
+            .map_err(ClientError::decode("list cameras"))
     }
 
     /// Logs in to v2 now (with login credentials) so a wrong password shows at start-up.
@@ -144,8 +141,7 @@ impl WatcherClient {
                 ..Call::new(what, Method::GET, path)
             };
             let body = self.call(Api::V2, &call).await?;
-            let items = list_items(&body, wrapper)
-                .map_err(|source| ClientError::Decode { what, source })?;
+            let items = list_items(&body, wrapper).map_err(ClientError::decode(what))?;
             let len = items.len();
             // A repeated first item means the server ignores `offset`: stop rather than loop.
             if page > 0
@@ -177,7 +173,7 @@ impl Subscriptions<'_> {
             .enumerate()
             .map(|(i, item)| read_subscription(item, Path::Root.index(i)))
             .collect::<Result<_, _>>()
-            .map_err(|source| ClientError::Decode { what: WHAT, source })
+            .map_err(ClientError::decode(WHAT))
     }
 
     /// Creates one subscription (sent once: a POST is never retried blindly).
@@ -204,7 +200,7 @@ impl Subscriptions<'_> {
             };
             read_subscription(item, Path::Root)
         });
-        let created = created.map_err(|source| ClientError::Decode { what: WHAT, source })?;
+        let created = created.map_err(ClientError::decode(WHAT))?;
         tracing::info!(id = %created.id, event_type = %created.event_type, "subscription created");
         Ok(created)
     }

@@ -63,7 +63,7 @@ impl WatcherClient {
         } else {
             super::finish(WHAT, answer)?
         };
-        parse_episodes_page(&body).map_err(|source| ClientError::Decode { what: WHAT, source })
+        parse_episodes_page(&body).map_err(ClientError::decode(WHAT))
     }
 
     /// One person (`GET /persons/{id}`).
@@ -74,7 +74,7 @@ impl WatcherClient {
             ..Call::new(WHAT, Method::GET, PERSONS)
         };
         let body = self.call(Api::V3, &call).await?;
-        parse_person(&body).map_err(|source| ClientError::Decode { what: WHAT, source })
+        parse_person(&body).map_err(ClientError::decode(WHAT))
     }
 
     /// One page of persons (`GET /persons?limit=&cursor=`).
@@ -96,7 +96,7 @@ impl WatcherClient {
             ..Call::new(WHAT, Method::GET, PERSONS)
         };
         let body = self.call(Api::V3, &call).await?;
-        parse_persons_page(&body).map_err(|source| ClientError::Decode { what: WHAT, source })
+        parse_persons_page(&body).map_err(ClientError::decode(WHAT))
     }
 
     /// Every person, following `next` cursors.
