@@ -54,15 +54,7 @@ impl WatcherClient {
             extra_timeout: request.poll_timeout,
             ..Call::new(WHAT, Method::GET, EPISODES)
         };
-        let auth = self.auth(Api::V3, None).await?;
-        let answer = self.execute(&call, &auth).await?;
-        let body = if super::is_auth_failure(answer.status) && auth.renewable() {
-            tracing::info!(status = answer.status, "v3 token refused, logging in again");
-            let auth = self.auth(Api::V3, Some(&auth)).await?;
-            super::finish(WHAT, self.execute(&call, &auth).await?)?
-        } else {
-            super::finish(WHAT, answer)?
-        };
+        let body = self.call_authed(Api::V3, &call).await?;
         parse_episodes_page(&body).map_err(ClientError::decode(WHAT))
     }
 
