@@ -265,3 +265,18 @@ async fn the_stream_survives_a_simulator_restart_that_forgets_every_token() {
     assert_eq!(m.person.person_id, PersonId(136));
     assert_eq!(m.media.as_deref(), Some("exit"));
 }
+
+#[tokio::test]
+async fn activity_events_can_be_polled_from_the_v2_events_list() {
+    let sim = start_sim().await;
+    sim.recognize(Recognition::new(135, "entrance"))
+        .await
+        .expect("recognize");
+    let events = client(&sim).activity_events().await.expect("events");
+    let face = events
+        .iter()
+        .find(|e| e.person_id() == Some(PersonId(135)))
+        .expect("135's event");
+    assert!(face.is_pass_request());
+    assert_eq!(face.camera_id.as_deref(), Some("entrance"));
+}
