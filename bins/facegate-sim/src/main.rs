@@ -6,7 +6,11 @@ mod acs_cmd;
 mod watcher_cmd;
 
 #[derive(Parser)]
-#[command(name = "facegate-sim", version, about = "Simulators for rehearsing a facegate site")]
+#[command(
+    name = "facegate-sim",
+    version,
+    about = "Simulators for rehearsing a facegate site"
+)]
 struct Cli {
     #[command(subcommand)]
     cmd: Cmd,

@@ -75,7 +75,7 @@ impl EventStream {
         self.kind.clone()
     }
 
-    /// Closes the link (with `UNSUBSCRIBE`-free `EXIT`) and waits for its task.
+    /// Closes the link (saying `EXIT` if it is logged in) and waits for its task.
     pub async fn shutdown(mut self) {
         self.shutdown.cancel();
         if let Some(task) = self.task.take() {

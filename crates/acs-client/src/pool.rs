@@ -15,6 +15,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::config::AcsConfig;
 use crate::error::AcsError;
+use crate::events::EventStream;
 use crate::link::{self, Exchange, LinkHandle, LoadGuard, Request};
 use crate::outcome::PassOutcome;
 use crate::session::reply_kind;
@@ -187,6 +188,11 @@ impl AcsPool {
         }
     }
 
+    /// Opens a separate subscription link to the same ACS (see [`EventStream`]).
+    pub fn events(&self) -> EventStream {
+        EventStream::start(AcsConfig::clone(&self.inner.cfg))
+    }
+
     /// A snapshot: the summary and each link's state.
     pub fn state(&self) -> PoolState {
         let links: Vec<LinkState> = self
@@ -298,6 +304,8 @@ impl AcsPool {
         loop {
             let mut receivers: Vec<watch::Receiver<LinkState>> = Vec::new();
             let mut best: Option<(usize, usize)> = None;
+            // Whether some link may log in before the deadline.
+            let mut hope = false;
             for (index, link) in self.inner.links.iter().enumerate() {
                 let mut rx = link.state.clone();
                 let state = rx.borrow_and_update().clone();
@@ -309,14 +317,18 @@ impl AcsPool {
                             best = Some((index, load));
                         }
                     }
-                    _ => {}
+                    LinkState::Backoff { until, .. } | LinkState::AuthFailed { until, .. } => {
+                        hope |= until < deadline;
+                    }
+                    LinkState::Connecting { .. } => hope = true,
                 }
                 receivers.push(rx);
             }
             if let Some((index, _)) = best {
                 return Some(index);
             }
-            if receivers.is_empty() || self.inner.shutdown.is_cancelled() {
+            // Every link waits past the deadline: say so now rather than at the deadline.
+            if !hope || self.inner.shutdown.is_cancelled() {
                 return None;
             }
             let changes = receivers.iter_mut().map(|rx| Box::pin(rx.changed()));

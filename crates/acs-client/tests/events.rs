@@ -11,7 +11,7 @@ use acs_proto::{
 };
 use common::*;
 use futures_util::StreamExt;
-use sim::acs::Faults;
+use sim::acs::{CommandKind, Faults};
 
 fn free_pass(ap: u32) -> Event {
     Event::Classic(ClassicEvent {
@@ -38,13 +38,13 @@ async fn subscribed(stream: &EventStream) {
 #[tokio::test]
 async fn a_granted_pass_arrives_as_a_named_ce_event() {
     let sim = start_sim().await;
-    let mut stream = EventStream::start(config(sim.addr()));
+    let pool = ready_pool(config(sim.addr())).await;
+    let mut stream = pool.events();
     subscribed(&stream).await;
     assert_eq!(
         *stream.subscribed_kind().borrow(),
         Some(SubscribeKind::CeWithNames)
     );
-    let pool = ready_pool(config(sim.addr())).await;
     assert!(pass(&pool, 1, 6, in_ms(1000)).await == acs_client::PassOutcome::Granted);
 
     match next(&mut stream).await {
@@ -114,6 +114,9 @@ async fn the_stream_resubscribes_after_a_server_restart() {
 #[tokio::test]
 async fn events_interleaved_with_probe_replies_all_arrive_in_order() {
     let sim = start_sim().await;
+    // Probe replies are held back 15 ms; the simulator keeps sending events meanwhile, so
+    // event lines arrive between the probe and its reply.
+    sim.set_faults(Faults::none().with_delay_on(CommandKind::GetApList, Duration::from_millis(15)));
     let mut cfg = config(sim.addr());
     cfg.idle_probe = Some(Duration::from_millis(3));
     let mut stream = EventStream::start(cfg);
@@ -121,8 +124,8 @@ async fn events_interleaved_with_probe_replies_all_arrive_in_order() {
 
     for ap in 1..=200u32 {
         sim.push_event(free_pass(ap));
-        if ap % 20 == 0 {
-            tokio::time::sleep(Duration::from_millis(5)).await;
+        if ap % 10 == 0 {
+            tokio::time::sleep(Duration::from_millis(8)).await;
         }
     }
     for ap in 1..=200u32 {

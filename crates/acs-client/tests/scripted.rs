@@ -41,42 +41,54 @@ fn count(lines: &[String], prefix: &str) -> usize {
 
 /// Accepts one connection, plays `script`, then records whatever else arrives until EOF.
 async fn scripted(script: Vec<Step>) -> Peer {
+    scripted_connections(vec![script]).await
+}
+
+/// Accepts one connection per script, in turn; each plays its script and then records
+/// whatever else arrives until EOF.
+async fn scripted_connections(scripts: Vec<Vec<Step>>) -> Peer {
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("addr");
     let lines = Arc::new(Mutex::new(Vec::new()));
     let seen = lines.clone();
     let task = tokio::spawn(async move {
-        let (socket, _) = listener.accept().await.expect("accept");
-        let (read, mut write) = socket.into_split();
-        let mut read = BufReader::new(read);
-        let mut line = String::new();
-        for step in script {
-            match step {
-                Step::Expect(prefix) => {
-                    line.clear();
-                    if read.read_line(&mut line).await.unwrap_or(0) == 0 {
-                        panic!("the client closed before sending {prefix}");
-                    }
-                    let got = line.trim_end().to_owned();
-                    seen.lock().expect("lines").push(got.clone());
-                    assert!(got.starts_with(prefix), "expected {prefix}, got {got:?}");
-                }
-                // The client may already have closed (that is what some tests check).
-                Step::Send(text) => {
-                    let _ = write.write_all(text.as_bytes()).await;
-                }
-                Step::Sleep(ms) => tokio::time::sleep(Duration::from_millis(ms)).await,
-            }
-        }
-        loop {
-            line.clear();
-            match read.read_line(&mut line).await {
-                Ok(0) | Err(_) => break,
-                Ok(_) => seen.lock().expect("lines").push(line.trim_end().to_owned()),
-            }
+        for script in scripts {
+            let (socket, _) = listener.accept().await.expect("accept");
+            play(socket, script, &seen).await;
         }
     });
     Peer { addr, lines, task }
+}
+
+async fn play(socket: tokio::net::TcpStream, script: Vec<Step>, seen: &Mutex<Vec<String>>) {
+    let (read, mut write) = socket.into_split();
+    let mut read = BufReader::new(read);
+    let mut line = String::new();
+    for step in script {
+        match step {
+            Step::Expect(prefix) => {
+                line.clear();
+                if read.read_line(&mut line).await.unwrap_or(0) == 0 {
+                    panic!("the client closed before sending {prefix}");
+                }
+                let got = line.trim_end().to_owned();
+                seen.lock().expect("lines").push(got.clone());
+                assert!(got.starts_with(prefix), "expected {prefix}, got {got:?}");
+            }
+            // The client may already have closed (that is what some tests check).
+            Step::Send(text) => {
+                let _ = write.write_all(text.as_bytes()).await;
+            }
+            Step::Sleep(ms) => tokio::time::sleep(Duration::from_millis(ms)).await,
+        }
+    }
+    loop {
+        line.clear();
+        match read.read_line(&mut line).await {
+            Ok(0) | Err(_) => break,
+            Ok(_) => seen.lock().expect("lines").push(line.trim_end().to_owned()),
+        }
+    }
 }
 
 fn login() -> [Step; 2] {
@@ -203,4 +215,32 @@ async fn a_login_that_is_never_answered_counts_as_a_connect_timeout() {
     ));
     pool.shutdown().await;
     peer.task.abort();
+}
+
+#[tokio::test]
+async fn a_late_reply_is_never_taken_for_the_next_commands_reply() {
+    let mut first = Vec::from(login());
+    first.extend([
+        Step::Expect("ALLOWPASS 1 6 IN"),
+        // Later than the 200 ms reply timeout: the client has given up on this connection.
+        Step::Sleep(350),
+        Step::Send("OK\r\n"),
+    ]);
+    let mut second = Vec::from(login());
+    second.extend([
+        Step::Expect("ALLOWPASS 1 999 IN"),
+        Step::Send("ERROR 7 UNKNOWN OBJECT\r\n"),
+    ]);
+    let peer = scripted_connections(vec![first, second]).await;
+    let mut cfg = config(peer.addr);
+    // The reconnect waits in the listener's backlog until the first script ends.
+    cfg.connect_timeout = Duration::from_secs(3);
+    let pool = ready_pool(cfg).await;
+
+    assert_eq!(pass(&pool, 1, 6, in_ms(2000)).await, PassOutcome::Timeout);
+    let second_outcome = pass(&pool, 1, 999, in_ms(2000)).await;
+    assert_eq!(second_outcome.error_code(), Some(ErrorCode::UnknownObject));
+    pool.shutdown().await;
+    let lines = peer.finish().await;
+    assert_eq!(count(&lines, "ALLOWPASS 1 6 IN"), 1, "{lines:?}");
 }

@@ -1,4 +1,5 @@
-//! The simulator's fault knobs, over real sockets.
+//! The simulator's fault knobs and transport (TLS, connection limit, disconnect, restart),
+//! over real sockets.
 
 #[path = "acs_support/mod.rs"]
 mod support;
@@ -185,5 +186,72 @@ async fn shutdown_releases_the_port_for_a_restart() {
         Ok(ServerLine::Reply(Reply::History(events))) => assert_eq!(events, sim.history()),
         other => panic!("{line:?} -> {other:?}"),
     }
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn tls_connections_speak_the_same_protocol() {
+    use std::sync::Arc;
+    let cert = rcgen::generate_simple_self_signed(vec!["localhost".to_owned()]).expect("cert");
+    let server_tls = sim::acs::server_config_from_pem(
+        cert.cert.pem().as_bytes(),
+        cert.key_pair.serialize_pem().as_bytes(),
+    )
+    .expect("server TLS config");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let sim = sim::acs::AcsSim::start_tls(AcsSimConfig::default(), listener, server_tls);
+
+    let mut roots = rustls::RootCertStore::empty();
+    roots.add(cert.cert.der().clone()).expect("root");
+    let client_tls = rustls::ClientConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .expect("protocol versions")
+    .with_root_certificates(roots)
+    .with_no_client_auth();
+    let connector = tokio_rustls::TlsConnector::from(Arc::new(client_tls));
+    let tcp = tokio::net::TcpStream::connect(sim.addr())
+        .await
+        .expect("connect");
+    let name = rustls::pki_types::ServerName::try_from("localhost").expect("name");
+    let tls = connector.connect(name, tcp).await.expect("TLS handshake");
+    let mut c = Client::over(tls);
+    assert_eq!(c.cmd(r#"LOGIN 1.8 "admin" "secret""#).await, "OK");
+    assert_eq!(c.cmd("ALLOWPASS 1 6 IN").await, "OK");
+
+    let mut plain = Client::connect(sim.addr()).await;
+    plain.send(b"LOGIN 1.8 admin secret\r\n").await;
+    let answer = plain.rest().await;
+    assert!(
+        !answer.windows(2).any(|w| w == b"OK"),
+        "a plain-text client gets at most a TLS alert: {answer:?}"
+    );
+    assert_eq!(sim.allow_passes().len(), 1);
+    sim.shutdown().await;
+}
+
+#[test]
+fn bad_pem_is_a_typed_error() {
+    assert!(matches!(
+        sim::acs::server_config_from_pem(b"not a pem", b"nor this"),
+        Err(sim::acs::TlsError::NoCertificate)
+    ));
+}
+
+#[tokio::test]
+async fn connections_beyond_the_limit_are_closed_at_once() {
+    let sim = start(AcsSimConfig {
+        max_connections: 2,
+        ..AcsSimConfig::default()
+    })
+    .await;
+    let _a = Client::logged_in(sim.addr()).await;
+    let _b = Client::logged_in(sim.addr()).await;
+    let mut c = Client::connect(sim.addr()).await;
+    c.closed().await;
+    assert_eq!(sim.connections(), 2);
     sim.shutdown().await;
 }

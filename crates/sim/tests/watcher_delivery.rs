@@ -199,3 +199,41 @@ async fn toplevel_mode_puts_data_beside_notification() {
     assert!(body["notification"].get("data").is_none());
     sim.shutdown().await;
 }
+
+#[tokio::test]
+async fn every_recognition_is_listed_in_the_v2_activity_events_feed() {
+    let sim = start(config()).await;
+    sim.recognize(Recognition::new(135, "entrance"))
+        .await
+        .unwrap();
+    let unknown = sim.recognize_unknown("exit").await.unwrap();
+    let client = reqwest::Client::new();
+    let url = format!("{}/vsaas/api/v2/events?type=activity", sim.base_url());
+    let events: Value = client
+        .get(&url)
+        .header("X-Vsaas-Api-Key", API_KEY)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let events = events.as_array().unwrap();
+    assert_eq!(events.len(), 2);
+    assert_eq!(events[0]["object_id"], "135");
+    assert_eq!(events[0]["camera_id"], "entrance");
+    assert_eq!(events[1]["object_id"], unknown.person_id.to_string());
+    assert_ne!(events[0]["id"], events[1]["id"]);
+    let paged: Value = client
+        .get(format!("{url}&limit=1&offset=1"))
+        .header("X-Vsaas-Api-Key", API_KEY)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(paged.as_array().map(Vec::len), Some(1));
+    assert_eq!(paged[0], events[1]);
+    sim.shutdown().await;
+}

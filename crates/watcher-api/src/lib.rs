@@ -15,8 +15,17 @@
 //! # Layout
 //! - [`payload`] — plain data and parsers, no IO, usable with `default-features = false`:
 //!   [`parse_webhook`] classifies a webhook body as [`Webhook::Push`] or [`Webhook::Activity`];
-//!   `payload::lenient` holds the path-aware number/string readers; `push`, `activity` and
-//!   `episode` one file per payload family.
+//!   one file per payload family (`push`, `activity`, `episode` for v3 episodes and persons),
+//!   `ids` for the newtypes ([`payload::PersonId`], [`payload::UnixMs`], …) and `lenient` for
+//!   the path-aware number-or-string readers everything is built on.
+//! - `client` (feature `client`) — `client::WatcherClient` over reqwest: `builder`
+//!   (base URL, `client::Credentials`, timeouts, user agent, `client::RetryPolicy`),
+//!   `auth` (v2 session or API key, v3 bearer token renewed before expiry, one re-login after
+//!   a `401`/`403`), `v2` (subscriptions with `ensure`, cameras), `v3` (persons, one episodes
+//!   page), `stream` (the episodes long-poll as a de-duplicated `Stream`), `error`
+//!   (`client::ClientError` with `is_retryable()`). Idempotent GETs are retried with capped,
+//!   jittered backoff; POST and DELETE never blindly. Credentials are redacted in `Debug` and
+//!   never appear in errors or logs.
 //!
 //! # Example
 //! ```no_run
@@ -28,6 +37,28 @@
 //!     Ok(Webhook::Activity(events)) => println!("{} activity events", events.len()),
 //!     Err(e) => eprintln!("400: {e}"),
 //! }
+//! ```
+//!
+//! With the client: make sure the subscription exists, then follow v3 episodes.
+//! ```no_run
+//! # #[cfg(feature = "client")]
+//! # async fn demo() -> Result<(), watcher_api::client::ClientError> {
+//! use futures_util::StreamExt;
+//! use watcher_api::client::{EpisodeQuery, NewSubscription, WatcherClient};
+//!
+//! let watcher = WatcherClient::builder("https://watcher.example")
+//!     .login("facegate", "from-a-secret-store")
+//!     .build()?;
+//! let hook = NewSubscription::person_list(1, "https://bridge.lan:8080/watcher/events/t0ken");
+//! let report = watcher.subscriptions().ensure(&[hook]).await?;
+//! println!("created {:?}", report.created.iter().map(|s| &s.id).collect::<Vec<_>>());
+//!
+//! let mut matches = watcher.episodes(EpisodeQuery::default());
+//! while let Some(m) = matches.next().await {
+//!     let m = m?;
+//!     println!("{} (external {:?}) on {:?}", m.person.person_id, m.person.external_id, m.media);
+//! }
+//! # Ok(()) }
 //! ```
 
 pub mod payload;

@@ -13,7 +13,7 @@ use tokio::time::Instant;
 use super::clock;
 use super::faults::{CommandKind, Faults};
 use super::framing::{Frame, LineFramer};
-use super::record::{redact_command, redact_line, ConnId, ReceivedCommand};
+use super::record::{redact_command, redact_line, redact_unparsed, ConnId, ReceivedCommand};
 use super::shared::{Shared, SimEvent};
 use super::world::{Outcome, Session};
 
@@ -158,7 +158,7 @@ impl<S: AsyncWrite> Conn<WriteHalf<S>> {
                 let mut text = String::from_utf8_lossy(&head).into_owned();
                 text.push('…');
                 tracing::debug!(conn = self.id.0, len, "over-long line");
-                self.record(now, None, redact_line(&text));
+                self.record(now, None, redact_unparsed(&text));
                 (None, reply_only(Reply::error(ErrorCode::SyntaxError)))
             }
         };
@@ -167,17 +167,9 @@ impl<S: AsyncWrite> Conn<WriteHalf<S>> {
             // Nobody subscribed is fine.
             let _ = self.shared.events.send(SimEvent::Pass(pass));
         }
-        let matches = |sel: &super::faults::Selector| match kind {
-            Some(k) => sel.matches(k),
-            None => *sel == super::faults::Selector::All,
-        };
-        let reply = outcome.reply.filter(|_| !matches(&faults.silent));
+        let reply = outcome.reply.filter(|_| !faults.silent.matches_line(kind));
         if let Some(reply) = reply {
-            let delay = match kind {
-                Some(k) => faults.delay_for(k),
-                None if faults.delay_on == super::faults::Selector::All => faults.delay,
-                None => Duration::ZERO,
-            };
+            let delay = faults.delay_for(kind);
             if !delay.is_zero() {
                 if self.flush(&faults).await.is_err() {
                     return Step::Close;
@@ -186,7 +178,7 @@ impl<S: AsyncWrite> Conn<WriteHalf<S>> {
                     return Step::Close;
                 }
             }
-            if matches(&faults.garbage) {
+            if faults.garbage.matches_line(kind) {
                 self.out.extend_from_slice(GARBAGE);
             } else {
                 encode_reply(&reply, &mut self.out);

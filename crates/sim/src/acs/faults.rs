@@ -5,112 +5,10 @@
 //! command on, on every open connection. On the command line each knob is one `--fail KNOB`
 //! (see [`Faults::apply_knob`] for the syntax).
 
-use std::fmt;
 use std::str::FromStr;
 use std::time::Duration;
 
-use acs_proto::Command;
-
-/// The kind of a command, without its arguments: what the per-command knobs select on.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
-pub enum CommandKind {
-    /// `LOGIN`
-    Login,
-    /// `ALLOWPASS`
-    AllowPass,
-    /// `GETAPLIST`
-    GetApList,
-    /// `GETAPINFO`
-    GetApInfo,
-    /// `GETZONEINFO`
-    GetZoneInfo,
-    /// `GETOBJECTINFO`
-    GetObjectInfo,
-    /// `GETLOCATION2`
-    GetLocation2,
-    /// `GETHISTORY`
-    GetHistory,
-    /// `SETAPMODE`
-    SetApMode,
-    /// `SUBSCRIBE` (any flavour)
-    Subscribe,
-    /// `UNSUBSCRIBE`
-    Unsubscribe,
-    /// `QUIT`
-    Quit,
-    /// `EXIT`
-    Exit,
-}
-
-impl CommandKind {
-    /// Every kind, in protocol-table order.
-    pub const ALL: [CommandKind; 13] = [
-        CommandKind::Login,
-        CommandKind::AllowPass,
-        CommandKind::GetApList,
-        CommandKind::GetApInfo,
-        CommandKind::GetZoneInfo,
-        CommandKind::GetObjectInfo,
-        CommandKind::GetLocation2,
-        CommandKind::GetHistory,
-        CommandKind::SetApMode,
-        CommandKind::Subscribe,
-        CommandKind::Unsubscribe,
-        CommandKind::Quit,
-        CommandKind::Exit,
-    ];
-
-    /// The kind of a parsed command.
-    pub fn of(command: &Command) -> Self {
-        match command {
-            Command::Login { .. } => CommandKind::Login,
-            Command::AllowPass { .. } => CommandKind::AllowPass,
-            Command::GetApList => CommandKind::GetApList,
-            Command::GetApInfo { .. } => CommandKind::GetApInfo,
-            Command::GetZoneInfo => CommandKind::GetZoneInfo,
-            Command::GetObjectInfo(_) => CommandKind::GetObjectInfo,
-            Command::GetLocation2 { .. } => CommandKind::GetLocation2,
-            Command::GetHistory { .. } => CommandKind::GetHistory,
-            Command::SetApMode { .. } => CommandKind::SetApMode,
-            Command::Subscribe(_) => CommandKind::Subscribe,
-            Command::Unsubscribe => CommandKind::Unsubscribe,
-            Command::Quit => CommandKind::Quit,
-            Command::Exit => CommandKind::Exit,
-        }
-    }
-
-    /// The wire keyword (`ALLOWPASS`, …).
-    pub fn keyword(self) -> &'static str {
-        match self {
-            CommandKind::Login => "LOGIN",
-            CommandKind::AllowPass => "ALLOWPASS",
-            CommandKind::GetApList => "GETAPLIST",
-            CommandKind::GetApInfo => "GETAPINFO",
-            CommandKind::GetZoneInfo => "GETZONEINFO",
-            CommandKind::GetObjectInfo => "GETOBJECTINFO",
-            CommandKind::GetLocation2 => "GETLOCATION2",
-            CommandKind::GetHistory => "GETHISTORY",
-            CommandKind::SetApMode => "SETAPMODE",
-            CommandKind::Subscribe => "SUBSCRIBE",
-            CommandKind::Unsubscribe => "UNSUBSCRIBE",
-            CommandKind::Quit => "QUIT",
-            CommandKind::Exit => "EXIT",
-        }
-    }
-
-    /// The kind named by a keyword, case-insensitively.
-    pub fn from_keyword(word: &str) -> Option<Self> {
-        Self::ALL
-            .into_iter()
-            .find(|k| k.keyword().eq_ignore_ascii_case(word))
-    }
-}
-
-impl fmt::Display for CommandKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.keyword())
-    }
-}
+pub use super::command_kind::CommandKind;
 
 /// Which commands a per-command knob applies to.
 #[derive(Clone, PartialEq, Eq, Debug, Default)]
@@ -131,6 +29,15 @@ impl Selector {
             Selector::None => false,
             Selector::All => true,
             Selector::Kinds(kinds) => kinds.contains(&kind),
+        }
+    }
+
+    /// Whether the knob applies to a line of this kind; a line that did not parse (`None`)
+    /// is matched only by [`Selector::All`].
+    pub fn matches_line(&self, kind: Option<CommandKind>) -> bool {
+        match kind {
+            Some(k) => self.matches(k),
+            None => *self == Selector::All,
         }
     }
 
@@ -164,7 +71,7 @@ pub struct Faults {
     pub garbage: Selector,
     /// Answer every `LOGIN` with `ERROR 11 AUTHENTICATION FAILED`, whatever the credentials.
     pub reject_login: bool,
-    /// Write replies one byte per write, flushing after each byte.
+    /// Write replies and events one byte per write, flushing after each byte.
     pub byte_by_byte: bool,
     /// Hold replies while more complete commands are already buffered from the peer, then
     /// write them all (with any events queued meanwhile) in one write.
@@ -253,9 +160,10 @@ impl Faults {
         self
     }
 
-    /// The delay to apply before answering a command of `kind` (zero when none).
-    pub fn delay_for(&self, kind: CommandKind) -> Duration {
-        if self.delay_on.matches(kind) {
+    /// The delay to apply before answering a line of `kind` (`None`: a line that did not
+    /// parse); zero when none.
+    pub fn delay_for(&self, kind: impl Into<Option<CommandKind>>) -> Duration {
+        if self.delay_on.matches_line(kind.into()) {
             self.delay
         } else {
             Duration::ZERO

@@ -12,7 +12,7 @@
 //! # Layout
 //! - [`config`]: [`AcsSimConfig`] (the site: credentials, access points, objects, zones);
 //!   [`state_file`] loads it from TOML or JSON.
-//! - [`faults`]: [`Faults`] and the `--fail KNOB` syntax.
+//! - [`faults`]: [`Faults`], [`CommandKind`] and the `--fail KNOB` syntax.
 //! - [`world`]: the site's mutable state and what each command means (no IO).
 //! - `framing`, `conn`: bounded line framing and the per-connection task.
 //! - [`server`]: [`AcsSim`] (accept loop) and [`AcsSimHandle`] (what tests hold).
@@ -39,6 +39,7 @@
 //! ```
 
 pub mod clock;
+mod command_kind;
 pub mod config;
 mod conn;
 pub mod faults;

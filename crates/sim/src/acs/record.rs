@@ -62,26 +62,36 @@ pub fn redact_command(command: Command) -> Command {
     }
 }
 
-/// The raw line with the password of a `LOGIN` (its fourth token onward) replaced.
+/// A parsed line with the password of a `LOGIN` (its fourth token onward) replaced.
 ///
-/// Works on malformed `LOGIN` lines too, so a password never reaches a log even when the rest
-/// of the line did not parse. Quoted tokens end at the next `"` (a quote inside one must be
-/// written `#22`, so this cannot cut a well-formed token short).
+/// For a line that parsed, tokens are well formed: a quoted token ends at the next `"` (a
+/// quote inside one is written `#22`), so the fourth token is the password.
 pub fn redact_line(line: &str) -> String {
     let starts = token_starts(line);
-    let is_login = starts
-        .first()
-        .map(|&s| {
-            let end = line[s..]
-                .find(|c: char| c.is_whitespace())
-                .map_or(line.len(), |e| s + e);
-            line[s..end].eq_ignore_ascii_case("LOGIN")
-        })
-        .unwrap_or(false);
-    match (is_login, starts.get(3)) {
+    match (first_word_is_login(line), starts.get(3)) {
+        (false, _) => line.to_owned(),
         (true, Some(&pw)) => format!("{}\"{REDACTED}\"", &line[..pw]),
-        _ => line.to_owned(),
+        // Tokens not where expected: keep nothing that could be the password.
+        (true, None) => format!("LOGIN {REDACTED}"),
     }
+}
+
+/// A line that did not parse: a `LOGIN` line keeps only its keyword, because where its
+/// password starts cannot be trusted (an unclosed quote would swallow it into the user).
+pub fn redact_unparsed(line: &str) -> String {
+    if first_word_is_login(line) {
+        format!("LOGIN {REDACTED}")
+    } else {
+        line.to_owned()
+    }
+}
+
+fn first_word_is_login(line: &str) -> bool {
+    let word = line
+        .split([' ', '\t', '"'])
+        .find(|w| !w.is_empty())
+        .unwrap_or("");
+    word.eq_ignore_ascii_case("LOGIN")
 }
 
 /// Byte offsets where the first four tokens start (space/tab separated, quotes respected).
@@ -104,7 +114,7 @@ fn token_starts(line: &str) -> Vec<usize> {
             }
             i += 1;
         } else {
-            while i < bytes.len() && bytes[i] != b' ' && bytes[i] != b'\t' {
+            while i < bytes.len() && !matches!(bytes[i], b' ' | b'\t' | b'"') {
                 i += 1;
             }
         }
@@ -125,12 +135,30 @@ mod tests {
     }
 
     #[test]
-    fn an_unquoted_or_malformed_login_password_is_redacted_too() {
+    fn an_unquoted_login_password_is_redacted_too() {
         assert_eq!(
-            redact_line("login 1.8 admin secret extra"),
+            redact_line("login 1.8 admin secret"),
             r#"login 1.8 admin "<redacted>""#
         );
-        assert_eq!(redact_line("LOGIN 1.8 admin"), "LOGIN 1.8 admin");
+    }
+
+    #[test]
+    fn a_malformed_login_line_keeps_only_its_keyword() {
+        assert_eq!(
+            redact_unparsed(r#"LOGIN 1.8 "admin secret"#),
+            "LOGIN <redacted>"
+        );
+        assert_eq!(redact_unparsed("  login\t1.8 admin"), "LOGIN <redacted>");
+        assert_eq!(redact_unparsed("LOGINX 1"), "LOGINX 1");
+    }
+
+    #[test]
+    fn a_login_without_blanks_around_quotes_is_redacted() {
+        assert_eq!(
+            redact_line(r#"LOGIN 1.8 admin"secret""#),
+            r#"LOGIN 1.8 admin"<redacted>""#
+        );
+        assert_eq!(redact_line("LOGIN 1.8 onlyuser"), "LOGIN <redacted>");
     }
 
     #[test]

@@ -198,6 +198,8 @@ pub struct WatcherSimConfig {
     pub max_episodes: usize,
     /// Delivery log entries kept (ring).
     pub max_deliveries: usize,
+    /// Activity events kept for `GET /vsaas/api/v2/events?type=activity` (ring).
+    pub max_activity_events: usize,
     /// Subscriptions kept; creating more is refused with 400.
     pub max_subscriptions: usize,
     /// Persons created for unknown faces kept (the oldest is forgotten first).
@@ -230,6 +232,7 @@ impl Default for WatcherSimConfig {
             episode_merge_window: Duration::from_secs(10),
             max_episodes: 10_000,
             max_deliveries: 1_000,
+            max_activity_events: 10_000,
             max_subscriptions: 1_000,
             max_unknown_persons: 10_000,
             max_poll_timeout: Duration::from_secs(60),
@@ -249,6 +252,7 @@ impl fmt::Debug for WatcherSimConfig {
             .field("episode_merge_window", &self.episode_merge_window)
             .field("max_episodes", &self.max_episodes)
             .field("max_deliveries", &self.max_deliveries)
+            .field("max_activity_events", &self.max_activity_events)
             .field("max_subscriptions", &self.max_subscriptions)
             .field("max_unknown_persons", &self.max_unknown_persons)
             .field("max_poll_timeout", &self.max_poll_timeout)

@@ -5,8 +5,8 @@
 //! # What it serves
 //! - **v2** (`/vsaas/api/v2`): `POST auth/login` (`{"login","password"}` → `{"session"}`), then
 //!   `X-Vsaas-Session` or a static `X-Vsaas-Api-Key` (401 without); `my/subscriptions` (GET list,
-//!   POST JSON or form, GET/DELETE `{id}`), `cameras`, `persons`, `person_lists` (see the `v2` module's
-//!   shapes: plain arrays paged by `limit`/`offset`).
+//!   POST JSON or form, GET/DELETE `{id}`), `cameras`, `persons`, `person_lists`,
+//!   `events?type=activity` (plain JSON arrays paged by `limit`/`offset`; shapes in `v2.rs`).
 //! - **control**: `POST /sim/recognize` (no auth) delivers a recognition to every matching
 //!   subscription — `push_person_list` by the person's list id, `push_person_single` by person
 //!   id, `push_person_category` by list id too (the simulator has no other categories); a

@@ -75,7 +75,12 @@ pub(crate) fn push_toplevel(s: &Sighting<'_>) -> Value {
 
 /// A one-element activity array (`fixtures/activity-events.json`): a face `enter`.
 pub(crate) fn activity(s: &Sighting<'_>) -> Value {
-    json!([{
+    json!([activity_event(s)])
+}
+
+/// One activity event: a face `enter`.
+pub(crate) fn activity_event(s: &Sighting<'_>) -> Value {
+    json!({
         "id": format!("sim-{:08x}", s.seq),
         "camera_id": s.camera.id,
         "start_at": s.at.to_string(),
@@ -83,7 +88,7 @@ pub(crate) fn activity(s: &Sighting<'_>) -> Value {
         "object_class": "face",
         "object_id": s.person.id.to_string(),
         "object_action": "enter",
-    }])
+    })
 }
 
 /// `YYYY-MM-DD HH:MM:SS` (UTC) as in the article's `first_seen_at`.

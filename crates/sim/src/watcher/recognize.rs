@@ -120,6 +120,11 @@ impl SimState {
                 first_seen,
                 seq: w.recognitions,
             };
+            let cap = self.config().max_activity_events.max(1);
+            while w.activity.len() >= cap {
+                w.activity.pop_front();
+            }
+            w.activity.push_back(payload::activity_event(&sighting));
             let targets: Vec<Target> = match self.delivery_mode() {
                 DeliveryMode::Activity { url } => vec![Target {
                     subscription_id: None,

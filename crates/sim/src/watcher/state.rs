@@ -128,6 +128,8 @@ pub(crate) struct World {
     pub subscriptions: Vec<Subscription>,
     pub next_subscription_id: u64,
     pub deliveries: VecDeque<DeliveryRecord>,
+    /// Every recognition as an activity event (the v2 events feed), oldest first.
+    pub activity: VecDeque<Value>,
     pub episodes: EpisodeStore,
     pub recognitions: u64,
     pub next_unknown_id: u64,
@@ -179,6 +181,7 @@ impl SimState {
             subscriptions: Vec::new(),
             next_subscription_id: 1,
             deliveries: VecDeque::new(),
+            activity: VecDeque::new(),
             episodes: EpisodeStore::new(
                 config.max_episodes,
                 config.episode_merge_window.as_millis() as i64,
@@ -308,6 +311,11 @@ impl SimState {
             w.deliveries.pop_front();
         }
         w.deliveries.push_back(record);
+    }
+
+    /// The activity events feed (every recognition), oldest first.
+    pub fn activity_events(&self) -> Vec<Value> {
+        self.world().activity.iter().cloned().collect()
     }
 
     /// One page of episodes.

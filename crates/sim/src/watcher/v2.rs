@@ -6,6 +6,8 @@
 //! - camera `{"id", "name", "title"}` (`title` = `name`, from the persons file)
 //! - person `{"id", "name", "person_list_id", "external_id"}`, filter `?person_list_id=`
 //! - person list `{"id", "name"}`
+//! - `events?type=activity`: every recognition as an activity event (the shape of
+//!   `fixtures/activity-events.json`), oldest first, whatever the delivery mode
 
 use http::{Method, StatusCode};
 use serde_json::{json, Value};
@@ -72,6 +74,17 @@ pub(crate) async fn route(state: &SimState, req: &Req, rest: &str) -> Resp {
                 Some(p) => json(StatusCode::OK, &json!(p)),
                 None => error(StatusCode::NOT_FOUND, "no such person"),
             }
+        }
+        (&Method::GET, ["events"]) => {
+            let wanted = req
+                .param("type")
+                .is_none_or(|t| t.is_empty() || t == "activity");
+            let events = if wanted {
+                state.activity_events()
+            } else {
+                Vec::new()
+            };
+            listed(req, &events)
         }
         (&Method::GET, ["person_lists"]) => {
             let lists: Vec<Value> = state

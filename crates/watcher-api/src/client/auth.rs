@@ -120,12 +120,11 @@ impl WatcherClient {
         let mut call = Call::new(WHAT, Method::POST, V2_LOGIN);
         call.json = Some(json!({"login": login, "password": password.expose()}));
         let body = finish(WHAT, self.execute(&call, &AuthHeader::None).await?)?;
-        let value = lenient::parse_json(&body)
-            .map_err(|source| ClientError::Decode { what: WHAT, source })?;
+        let value = lenient::parse_json(&body).map_err(ClientError::decode(WHAT))?;
         let root = lenient::root_object(&value, "a login answer object")
-            .map_err(|source| ClientError::Decode { what: WHAT, source })?;
-        let session = lenient::req_text(root, "session", Path::Root)
-            .map_err(|source| ClientError::Decode { what: WHAT, source })?;
+            .map_err(ClientError::decode(WHAT))?;
+        let session =
+            lenient::req_text(root, "session", Path::Root).map_err(ClientError::decode(WHAT))?;
         tracing::info!(login, "logged in to Watcher v2");
         Ok(Secret::new(session))
     }
@@ -139,8 +138,7 @@ impl WatcherClient {
             password: password.clone(),
         };
         let body = finish(WHAT, self.execute(&call, &basic).await?)?;
-        let tokens =
-            parse_tokens(&body).map_err(|source| ClientError::Decode { what: WHAT, source })?;
+        let tokens = parse_tokens(&body).map_err(ClientError::decode(WHAT))?;
         tracing::info!(login, renew_at = ?tokens.renew_at, "logged in to Watcher v3");
         Ok(tokens)
     }
@@ -152,7 +150,7 @@ impl WatcherClient {
         call.json = Some(json!({"refresh_token": refresh.expose()}));
         let result = async {
             let body = finish(WHAT, self.execute(&call, &AuthHeader::None).await?)?;
-            parse_tokens(&body).map_err(|source| ClientError::Decode { what: WHAT, source })
+            parse_tokens(&body).map_err(ClientError::decode(WHAT))
         }
         .await;
         match &result {

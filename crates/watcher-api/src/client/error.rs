@@ -1,7 +1,23 @@
 //! The client's error type. Messages never contain credentials, sessions, tokens or URLs with
 //! query strings: reqwest errors are stripped of their URL, and server bodies are truncated.
 
+use std::error::Error as _;
+
 use crate::payload::PayloadError;
+
+/// `e` and its sources joined with `: `, skipping a cause whose text repeats the previous one.
+fn error_chain(e: &reqwest::Error) -> String {
+    let mut parts: Vec<String> = vec![e.to_string()];
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        let text = c.to_string();
+        if parts.last() != Some(&text) {
+            parts.push(text);
+        }
+        cause = c.source();
+    }
+    parts.join(": ")
+}
 
 /// Everything that can go wrong talking to Watcher.
 #[derive(Debug, thiserror::Error)]
@@ -13,13 +29,14 @@ pub enum ClientError {
     #[error("missing credentials: {0}")]
     MissingCredentials(&'static str),
     /// Watcher could not be reached or the connection broke (connect, TLS, reset, …).
-    #[error("cannot reach Watcher during {what}: {source}")]
+    #[error("cannot reach Watcher during {what}: {detail}")]
     Transport {
         /// The operation, e.g. `list subscriptions`.
         what: &'static str,
-        /// The underlying error, without its URL.
-        #[source]
-        source: reqwest::Error,
+        /// The causes, outermost first (URLs removed), e.g. `tcp connect error: Connection
+        /// refused`. Kept as text so the message is complete on its own and not repeated by
+        /// error-chain printers.
+        detail: String,
     },
     /// No complete answer within the request timeout.
     #[error("Watcher did not answer {what} within the timeout")]
@@ -46,13 +63,12 @@ pub enum ClientError {
         message: String,
     },
     /// The answer was not the JSON shape expected.
-    #[error("unexpected answer to {what}: {source}")]
+    #[error("unexpected answer to {what}: {error}")]
     Decode {
         /// The operation.
         what: &'static str,
         /// Where and why the body did not fit.
-        #[source]
-        source: PayloadError,
+        error: PayloadError,
     },
     /// The answer body was larger than the configured limit.
     #[error("answer to {what} is larger than {limit} bytes")]
@@ -98,9 +114,14 @@ impl ClientError {
         } else {
             ClientError::Transport {
                 what,
-                source: e.without_url(),
+                detail: error_chain(&e.without_url()),
             }
         }
+    }
+
+    /// Maps a [`PayloadError`] of operation `what`.
+    pub(crate) fn decode(what: &'static str) -> impl FnOnce(PayloadError) -> ClientError {
+        move |error| ClientError::Decode { what, error }
     }
 
     /// Builds a [`ClientError::Status`] from a status and the start of the body.

@@ -2,7 +2,7 @@
 //! persons.
 //!
 //! One [`WatcherClient`] is cheap to clone and shares its connection pool, v2 session and v3
-//! tokens. Every call goes through [`WatcherClient::call`]: authenticate (logging in lazily),
+//! tokens. Every call goes through `WatcherClient::call`: authenticate (logging in lazily),
 //! send, and on `401`/`403` log in again once and resend. Idempotent GETs are retried with
 //! backoff on retryable errors; POST and DELETE are sent once (a `401` replay is not blind: the
 //! server refused the request before acting on it).

@@ -9,10 +9,11 @@ use serde_json::{json, Map, Value};
 
 use super::{Api, Call, ClientError, WatcherClient};
 use crate::payload::lenient::{self, Path};
-use crate::payload::PayloadError;
+use crate::payload::{ActivityEvent, PayloadError};
 
 const SUBSCRIPTIONS: &str = "/vsaas/api/v2/my/subscriptions";
 const CAMERAS: &str = "/vsaas/api/v2/cameras";
+const EVENTS: &str = "/vsaas/api/v2/events";
 /// Page size of `limit`/`offset` listings.
 const PAGE: usize = 100;
 /// Safety stop for listings whose server ignores `offset`.
@@ -106,16 +107,25 @@ impl WatcherClient {
 
     /// Every camera (`GET /vsaas/api/v2/cameras`, paged with `limit`/`offset`).
     pub async fn cameras(&self) -> Result<Vec<Camera>, ClientError> {
-        let items = self.list_paged("list cameras", CAMERAS, "cameras").await?;
+        let items = self
+            .list_paged("list cameras", CAMERAS, &[], "cameras")
+            .await?;
         items
             .iter()
             .enumerate()
             .map(|(i, item)| read_camera(item, Path::Root.index(i)))
             .collect::<Result<_, _>>()
-            .map_err(|source| ClientError::Decode {
-                what: "list cameras",
-                source,
-            })
+            .map_err(ClientError::decode("list cameras"))
+    }
+
+    /// The activity events Watcher keeps (`GET /vsaas/api/v2/events?type=activity`, paged):
+    /// the polling counterpart of the activity-array webhook.
+    pub async fn activity_events(&self) -> Result<Vec<ActivityEvent>, ClientError> {
+        const WHAT: &str = "list activity events";
+        let items = self
+            .list_paged(WHAT, EVENTS, &[("type", "activity")], "events")
+            .await?;
+        crate::payload::activity::from_items(&items).map_err(ClientError::decode(WHAT))
     }
 
     /// Logs in to v2 now (with login credentials) so a wrong password shows at start-up.
@@ -132,20 +142,21 @@ impl WatcherClient {
         &self,
         what: &'static str,
         path: &'static str,
+        extra: &[(&'static str, &str)],
         wrapper: &str,
     ) -> Result<Vec<Value>, ClientError> {
         let mut all = Vec::new();
         for page in 0..MAX_PAGES {
+            let mut query: Vec<(&'static str, String)> =
+                extra.iter().map(|(k, v)| (*k, (*v).to_owned())).collect();
+            query.push(("limit", PAGE.to_string()));
+            query.push(("offset", (page * PAGE).to_string()));
             let call = Call {
-                query: vec![
-                    ("limit", PAGE.to_string()),
-                    ("offset", (page * PAGE).to_string()),
-                ],
+                query,
                 ..Call::new(what, Method::GET, path)
             };
             let body = self.call(Api::V2, &call).await?;
-            let items = list_items(&body, wrapper)
-                .map_err(|source| ClientError::Decode { what, source })?;
+            let items = list_items(&body, wrapper).map_err(ClientError::decode(what))?;
             let len = items.len();
             // A repeated first item means the server ignores `offset`: stop rather than loop.
             if page > 0
@@ -170,14 +181,14 @@ impl Subscriptions<'_> {
         const WHAT: &str = "list subscriptions";
         let items = self
             .client
-            .list_paged(WHAT, SUBSCRIPTIONS, "subscriptions")
+            .list_paged(WHAT, SUBSCRIPTIONS, &[], "subscriptions")
             .await?;
         items
             .iter()
             .enumerate()
             .map(|(i, item)| read_subscription(item, Path::Root.index(i)))
             .collect::<Result<_, _>>()
-            .map_err(|source| ClientError::Decode { what: WHAT, source })
+            .map_err(ClientError::decode(WHAT))
     }
 
     /// Creates one subscription (sent once: a POST is never retried blindly).
@@ -204,7 +215,7 @@ impl Subscriptions<'_> {
             };
             read_subscription(item, Path::Root)
         });
-        let created = created.map_err(|source| ClientError::Decode { what: WHAT, source })?;
+        let created = created.map_err(ClientError::decode(WHAT))?;
         tracing::info!(id = %created.id, event_type = %created.event_type, "subscription created");
         Ok(created)
     }

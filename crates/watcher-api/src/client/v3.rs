@@ -54,16 +54,8 @@ impl WatcherClient {
             extra_timeout: request.poll_timeout,
             ..Call::new(WHAT, Method::GET, EPISODES)
         };
-        let auth = self.auth(Api::V3, None).await?;
-        let answer = self.execute(&call, &auth).await?;
-        let body = if super::is_auth_failure(answer.status) && auth.renewable() {
-            tracing::info!(status = answer.status, "v3 token refused, logging in again");
-            let auth = self.auth(Api::V3, Some(&auth)).await?;
-            super::finish(WHAT, self.execute(&call, &auth).await?)?
-        } else {
-            super::finish(WHAT, answer)?
-        };
-        parse_episodes_page(&body).map_err(|source| ClientError::Decode { what: WHAT, source })
+        let body = self.call_authed(Api::V3, &call).await?;
+        parse_episodes_page(&body).map_err(ClientError::decode(WHAT))
     }
 
     /// One person (`GET /persons/{id}`).
@@ -74,7 +66,7 @@ impl WatcherClient {
             ..Call::new(WHAT, Method::GET, PERSONS)
         };
         let body = self.call(Api::V3, &call).await?;
-        parse_person(&body).map_err(|source| ClientError::Decode { what: WHAT, source })
+        parse_person(&body).map_err(ClientError::decode(WHAT))
     }
 
     /// One page of persons (`GET /persons?limit=&cursor=`).
@@ -96,7 +88,7 @@ impl WatcherClient {
             ..Call::new(WHAT, Method::GET, PERSONS)
         };
         let body = self.call(Api::V3, &call).await?;
-        parse_persons_page(&body).map_err(|source| ClientError::Decode { what: WHAT, source })
+        parse_persons_page(&body).map_err(ClientError::decode(WHAT))
     }
 
     /// Every person, following `next` cursors.

@@ -66,7 +66,7 @@ impl ActivityEvent {
 }
 
 /// Reads every element of the root array.
-pub(super) fn from_items(items: &[Value]) -> Result<Vec<ActivityEvent>, PayloadError> {
+pub(crate) fn from_items(items: &[Value]) -> Result<Vec<ActivityEvent>, PayloadError> {
     let root = Path::Root;
     items
         .iter()

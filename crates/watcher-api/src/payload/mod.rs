@@ -4,7 +4,7 @@
 //! point for a webhook body is [`parse_webhook`]; the v3 API bodies have [`parse_episodes_page`],
 //! [`parse_person`] and [`parse_persons_page`].
 
-mod activity;
+pub(crate) mod activity;
 mod episode;
 mod ids;
 pub(crate) mod lenient;
