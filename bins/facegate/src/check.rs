@@ -147,15 +147,17 @@ table = "people.csv"
     fn a_valid_config_prints_its_warnings_and_a_summary() {
         let dir = tempfile::tempdir().unwrap();
         let path = write(dir.path(), VALID);
+        set_mode(&path, 0o644);
         let report = check(&path, false);
         assert_eq!(report.exit, EXIT_OK, "{:?}", report.lines);
-        assert_eq!(report.lines.len(), 2, "{:?}", report.lines);
+        assert_eq!(report.lines.len(), 3, "{:?}", report.lines);
         assert!(report.lines[0].ends_with(
             "warning: acs[0].password: inline secret; prefer password_env or password_file so it stays out of the file"
         ));
-        assert!(report.lines[1].starts_with(
-            "config OK (1 warning): 1 door, 1 ACS, identity table with 2 rows, webhook on http://0.0.0.0:8080"
-        ), "{}", report.lines[1]);
+        assert!(report.lines[1].ends_with("warning: the file holds inline secrets and is readable by other users (chmod 600, or move the secrets to *_env / *_file)"), "{}", report.lines[1]);
+        assert!(report.lines[2].starts_with(
+            "config OK (2 warnings): 1 door, 1 ACS, identity table with 2 rows, webhook on http://0.0.0.0:8080"
+        ), "{}", report.lines[2]);
         assert!(!report.lines.concat().contains("inline-password"));
     }
 
@@ -187,6 +189,21 @@ table = "people.csv"
             .last()
             .unwrap()
             .ends_with("3 errors, 1 warning"));
+    }
+
+    fn set_mode(path: &Path, mode: u32) {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+    }
+
+    #[test]
+    fn a_private_file_with_an_inline_secret_gets_only_the_inline_warning() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(dir.path(), VALID);
+        set_mode(&path, 0o600);
+        let report = check(&path, false);
+        assert_eq!(report.lines.len(), 2, "{:?}", report.lines);
+        assert!(report.lines[1].starts_with("config OK (1 warning)"));
     }
 
     #[test]

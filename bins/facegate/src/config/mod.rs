@@ -46,7 +46,20 @@ impl Config {
     pub fn load(path: &Path) -> Result<Config, ConfigErrors> {
         let text = read_config(path)?;
         let base = base_dir(path);
-        Self::from_toml_str_with_env(&text, &base, path, &|var| std::env::var(var).ok())
+        let mut config =
+            Self::from_toml_str_with_env(&text, &base, path, &|var| std::env::var(var).ok())?;
+        if readable_by_others(path)
+            && config
+                .warnings
+                .iter()
+                .any(|w| w.message.starts_with("inline secret"))
+        {
+            config.warnings.push(Problem {
+                key: String::new(),
+                message: "the file holds inline secrets and is readable by other users (chmod 600, or move the secrets to *_env / *_file)".into(),
+            });
+        }
+        Ok(config)
     }
 
     /// Resolves TOML text; relative paths are taken from `base_dir`, secrets from the process
@@ -155,6 +168,17 @@ fn read_config(path: &Path) -> Result<String, ConfigErrors> {
     let bytes =
         std::fs::read(path).map_err(|e| fail(format!("cannot read the config file: {e}")))?;
     String::from_utf8(bytes).map_err(|_| fail("the config file is not UTF-8 text".into()))
+}
+
+#[cfg(unix)]
+fn readable_by_others(path: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).is_ok_and(|m| m.permissions().mode() & 0o077 != 0)
+}
+
+#[cfg(not(unix))]
+fn readable_by_others(_: &Path) -> bool {
+    false
 }
 
 /// The directory relative paths are resolved against: the config file's, made absolute.
