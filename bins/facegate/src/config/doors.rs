@@ -158,11 +158,8 @@ pub(crate) fn doors(
         };
         let acs = match cx.take(&key("acs"), r.acs) {
             Some(a) if known.contains(&a.as_str()) => Some(a),
-            Some(a) if names.iter().any(Option::is_none) => {
-                // The name may belong to an [[acs]] that already has an error of its own.
-                let _ = a;
-                None
-            }
+            // The name may belong to an [[acs]] that already has an error of its own.
+            Some(_) if names.iter().any(Option::is_none) => None,
             Some(a) => {
                 cx.problems.error(
                     key("acs"),
