@@ -1,6 +1,6 @@
 //! End-to-end: one test per SPEC §2 outcome, over real HTTP into the bridge and real OIF to the
-//! ACS simulator. (`dry_run` is covered in `bridge_ingest.rs`; `low_score` cannot be reached
-//! through the webhook shapes, which carry no match score: it is covered by identity-core.)
+//! ACS simulator. (`dry_run` is covered in `bridge_ingest.rs` and `bridge_run.rs`; `low_score`
+//! needs a match score, which only v3 episodes carry: see `bridge_watcher.rs`, poll mode.)
 
 mod common;
 

@@ -116,3 +116,56 @@ async fn a_watcher_down_at_start_is_retried_and_ingest_works_meanwhile() {
     assert_eq!(watcher.subscriptions().len(), 1);
     h.stop().await;
 }
+
+fn poll_section(watcher: SocketAddr) -> String {
+    format!(
+        r#"
+[watcher]
+url = "http://{watcher}"
+login = "admin"
+password = "watcher-pw"
+mode = "poll"
+"#
+    )
+}
+
+#[tokio::test]
+async fn poll_mode_turns_v3_face_episodes_into_passes_and_applies_min_score() {
+    let acs = acs_sim().await;
+    let watcher_addr = free_port();
+    let mut world = persons();
+    world
+        .users
+        .push(facegate::sim::watcher::User::with_password(
+            "admin",
+            "watcher-pw",
+        ));
+    let mut config = WatcherSimConfig::new(world);
+    // Every recognition its own episode (by default the simulator merges a face's sightings).
+    config.episode_merge_window = Duration::from_millis(1);
+    let listener = tokio::net::TcpListener::bind(watcher_addr)
+        .await
+        .expect("bind");
+    let watcher = WatcherSim::start(config, listener).expect("watcher sim");
+    let mut setup = Setup::new(acs.addr().to_string());
+    setup.extra = poll_section(watcher_addr);
+    let mut h = Harness::start(setup).await;
+    h.wait_ready(200).await;
+    // Let the first long-poll reach the simulator.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    let mut weak = Recognition::new(135, "entrance");
+    weak.score = Some(0.3);
+    watcher.recognize(weak).await.expect("recognition");
+    assert_eq!(h.next().await.outcome, "low_score");
+
+    // A second later: a new episode (within the clock skew, so not `future`).
+    let mut strong = Recognition::new(135, "entrance");
+    strong.score = Some(0.99);
+    strong.at = Some(common::now_secs() + 1);
+    watcher.recognize(strong).await.expect("recognition");
+    let seen = h.next().await;
+    assert_eq!(seen.outcome, "granted", "{seen:?}");
+    assert_eq!(allowpasses(&acs), 1);
+    h.stop().await;
+}

@@ -26,6 +26,7 @@ use crate::pipeline::convert::unix_ms;
 use crate::pipeline::dispatch::{Lane, Target};
 use crate::pipeline::{FinishObserver, Pipeline, PipelineLimits, Recorder};
 
+mod poll;
 mod subscribe;
 
 /// How long shutdown waits for queued and in-flight commands.
@@ -425,6 +426,9 @@ impl Bridge {
             )));
         }
         if let Some(task) = subscribe::spawn(&config, cancel.clone()) {
+            background.push(task);
+        }
+        if let Some(task) = poll::spawn(&config, pipeline.sink(), cancel.clone()) {
             background.push(task);
         }
         Ok(BridgeHandle {

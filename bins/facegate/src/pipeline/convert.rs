@@ -9,6 +9,7 @@
 use std::time::SystemTime;
 
 use identity_core::{Action, CameraRef, PersonId, PersonRef, Sighting, Source, UnixMillis};
+use watcher_api::client::FaceMatch;
 use watcher_api::payload::{ActivityEvent, ObjectAction, ObjectClass, PushNotification, Webhook};
 
 /// One sighting as it arrived, with what the pipeline needs to journal it.
@@ -105,6 +106,45 @@ fn from_activity(e: &ActivityEvent) -> (Sighting, Option<String>) {
     let malformed = (e.is_pass_request() && person.is_none())
         .then(|| "face activity whose object_id is not a numeric person id".to_owned());
     (sighting, malformed)
+}
+
+/// A v3 face-episode match (poll mode) as an arrival. The event key is
+/// `episode_id:person_id`, so an episode re-sent with more data is a duplicate, and the event
+/// time is when the episode started (else opened, else last updated).
+pub fn from_face_match(
+    m: &FaceMatch,
+    received_at: SystemTime,
+    received: tokio::time::Instant,
+) -> Arrival {
+    let time = m.started_at.or(m.opened_at).unwrap_or(m.updated_at);
+    let sighting = Sighting {
+        source: Source::Episodes,
+        event_key: Some(format!(
+            "{}:{}",
+            m.episode_id.get(),
+            m.person.person_id.get()
+        )),
+        person: PersonRef {
+            id: PersonId(m.person.person_id.get()),
+            external_id: non_empty(m.person.external_id.as_deref()),
+            list_id: m.person.person_list.as_ref().map(|l| l.id.get()),
+            name: non_empty(m.person.name.as_deref()),
+        },
+        camera: CameraRef {
+            id: None,
+            name: non_empty(m.media.as_deref()),
+        },
+        event_time: UnixMillis(clamp_ms(time.as_millis())),
+        // f64 → f32 loses only precision no policy threshold can see.
+        score: m.match_score.map(|s| s as f32),
+        action: Action::Enter,
+    };
+    Arrival {
+        sighting,
+        malformed: None,
+        received_at,
+        received,
+    }
 }
 
 fn clamp_ms(ms: u64) -> i64 {

@@ -273,6 +273,14 @@ pub struct PipelineSink {
     intake: mpsc::Sender<Arrival>,
 }
 
+impl PipelineSink {
+    /// Queues one arrival, waiting for room (poll mode: backpressure slows the long-poll
+    /// instead of refusing). `false` once the pipeline is closing.
+    pub async fn send(&self, arrival: Arrival) -> bool {
+        self.intake.send(arrival).await.is_ok()
+    }
+}
+
 impl EventSink for PipelineSink {
     fn submit(&self, body: &[u8], received_at: SystemTime) -> Result<usize, SinkError> {
         let received = tokio::time::Instant::now();
