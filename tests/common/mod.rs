@@ -42,6 +42,8 @@ pub struct Setup {
     pub ingest_listen: String,
     /// Appended to the TOML (e.g. a `[watcher]` section).
     pub extra: String,
+    /// Appended to the `[ingest]` section (e.g. `tls_cert`).
+    pub ingest_extra: String,
 }
 
 impl Setup {
@@ -59,6 +61,7 @@ impl Setup {
             allow_lists: "[1, 2]",
             ingest_listen: "127.0.0.1:0".to_owned(),
             extra: String::new(),
+            ingest_extra: String::new(),
         }
     }
 
@@ -77,7 +80,8 @@ listen = "{ingest_listen}"
 token = "{TOKEN}"
 max_body = "{max_body}"
 queue_capacity = {queue}
-{allow}
+{allow}{ingest_extra}
+
 [[acs]]
 name = "hq"
 address = "{addr}"
@@ -133,6 +137,7 @@ listen = "127.0.0.1:0"
             allow_lists = self.allow_lists,
             ingest_listen = self.ingest_listen,
             extra = self.extra,
+            ingest_extra = self.ingest_extra,
         )
     }
 }
