@@ -150,3 +150,64 @@ pub fn from_face_match(
 fn clamp_ms(ms: u64) -> i64 {
     i64::try_from(ms).unwrap_or(i64::MAX)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn arrivals_of(body: &str) -> Vec<Arrival> {
+        let webhook = watcher_api::payload::parse_webhook(body.as_bytes()).expect("parses");
+        arrivals(webhook, SystemTime::now(), tokio::time::Instant::now())
+    }
+
+    #[test]
+    fn a_push_with_an_empty_notification_id_has_no_event_key_and_seconds_become_millis() {
+        let a = arrivals_of(
+            r#"{"notification": {"id": "", "data": {"event_start_at": 1593706529,
+                "camera": "", "camera_id": "entrance",
+                "person": {"id": 135, "person_list_id": 1, "name": "Ivanov Ivan"}}}}"#,
+        );
+        assert_eq!(a.len(), 1);
+        let s = &a[0].sighting;
+        assert_eq!(s.source, Source::Push);
+        assert_eq!(s.event_key, None);
+        assert_eq!(s.person.id, PersonId(135));
+        assert_eq!(s.person.list_id, Some(1));
+        assert_eq!(s.camera.id.as_deref(), Some("entrance"));
+        assert_eq!(s.camera.name, None, "an empty camera name is absent");
+        assert_eq!(s.event_time, UnixMillis(1_593_706_529_000));
+        assert_eq!(s.action, Action::Enter);
+        assert!(a[0].malformed.is_none());
+    }
+
+    #[test]
+    fn a_push_without_any_time_is_malformed_not_fresh() {
+        let a = arrivals_of(r#"{"notification": {"id": "n1", "data": {"person": {"id": 135}}}}"#);
+        assert_eq!(a[0].sighting.event_key.as_deref(), Some("n1"));
+        assert!(a[0].malformed.is_some());
+    }
+
+    #[test]
+    fn activity_elements_map_to_actions_and_a_non_numeric_face_is_malformed() {
+        let a = arrivals_of(
+            r#"[{"id": "1", "camera_id": "c", "start_at": "10", "object_class": "face",
+                 "object_id": "135", "object_action": "enter"},
+                {"id": "2", "camera_id": "c", "start_at": "10", "object_class": "face",
+                 "object_id": "135", "object_action": "leave"},
+                {"id": "3", "camera_id": "c", "start_at": "10", "object_class": "vehicle",
+                 "object_id": "A1", "object_action": "enter"},
+                {"id": "4", "camera_id": "c", "start_at": "10", "object_class": "face",
+                 "object_id": "1 OR 1", "object_action": "enter"}]"#,
+        );
+        let actions: Vec<Action> = a.iter().map(|x| x.sighting.action).collect();
+        assert_eq!(
+            actions,
+            [Action::Enter, Action::Leave, Action::Other, Action::Enter]
+        );
+        assert!(a[..3].iter().all(|x| x.malformed.is_none()));
+        assert!(a[3].malformed.is_some());
+        assert!(a.iter().all(|x| x.sighting.source == Source::Activity));
+        assert_eq!(a[0].sighting.event_key.as_deref(), Some("1"));
+        assert_eq!(a[0].sighting.event_time, UnixMillis(10_000));
+    }
+}
