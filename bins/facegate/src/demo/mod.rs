@@ -192,11 +192,11 @@ pub async fn run(serve: bool) -> anyhow::Result<u8> {
                 _ = tokio::signal::ctrl_c() => break,
                 seen = demo.seen.recv() => match seen {
                     Some(s) => println!(
-                        "  person {:<6} {:<16} ACS {:<10} {:.1} ms",
+                        "  person {:<6} {:<16} ACS {:<10} {}",
                         s.person,
                         s.outcome,
                         s.reply,
-                        s.latency.as_secs_f64() * 1e3
+                        script::format_latency(s.latency)
                     ),
                     None => break,
                 },

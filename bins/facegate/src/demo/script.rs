@@ -207,21 +207,18 @@ impl Report {
         let mut out = String::new();
         let _ = writeln!(
             out,
-            "{:>2}  {:<28} {:<16} {:<16} {:<10} {:>10}",
+            "{:>2}  {:<28} {:<16} {:<16} {:<14} {:>10}",
             "#", "step", "expected", "outcome", "ACS reply", "latency"
         );
         for (i, s) in self.steps.iter().enumerate() {
-            let latency = s.latency.map_or_else(
-                || "-".to_owned(),
-                |d| format!("{:.1} ms", d.as_secs_f64() * 1e3),
-            );
+            let latency = s.latency.map_or_else(|| "-".to_owned(), format_latency);
             let outcome = match &s.direction {
                 Some(d) if s.outcome == "granted" => format!("{} ({d})", s.outcome),
                 _ => s.outcome.clone(),
             };
             let _ = writeln!(
                 out,
-                "{:>2}  {:<28} {:<16} {:<16} {:<10} {:>10}  {}",
+                "{:>2}  {:<28} {:<16} {:<16} {:<14} {:>10}  {}",
                 i + 1,
                 s.name,
                 s.expected,
@@ -256,6 +253,15 @@ impl Report {
             self.steps.len()
         );
         out
+    }
+}
+
+/// `850 µs`, `1.2 ms`.
+pub fn format_latency(d: Duration) -> String {
+    if d < Duration::from_millis(1) {
+        format!("{} µs", d.as_micros())
+    } else {
+        format!("{:.1} ms", d.as_secs_f64() * 1e3)
     }
 }
 
