@@ -237,6 +237,12 @@ pub(crate) fn watcher(cx: &mut Ctx<'_>, r: RawWatcher) -> Option<WatcherConfig> 
             });
         }
     }
+    if mode == WatcherMode::Poll && matches!(credentials, Some(WatcherCredentials::ApiKey(_))) {
+        cx.problems.error(
+            "watcher.login",
+            "missing: mode = \"poll\" uses the v3 API, which needs login + password (an API key is v2 only)",
+        );
+    }
     match mode {
         WatcherMode::Push if subscribe.is_empty() => cx.problems.warn(
             "watcher.subscribe",

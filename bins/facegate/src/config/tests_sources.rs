@@ -169,7 +169,7 @@ fn a_single_bracket_acs_table_is_explained() {
 
 #[test]
 fn ignored_settings_are_warnings_not_errors() {
-    let text = format!("[ingest]\ntoken_env = \"T\"\n[watcher]\nurl = \"http://w\"\napi_key_env = \"P\"\nmode = \"poll\"\n[[watcher.subscribe]]\nevent_type = \"a\"\nnotification_type = \"1\"\n{REST}[policy]\nallow_lists = [1, 3]\ndeny_lists = [3]\n")
+    let text = format!("[ingest]\ntoken_env = \"T\"\n[watcher]\nurl = \"http://w\"\nlogin = \"a\"\npassword_env = \"P\"\nmode = \"poll\"\n[[watcher.subscribe]]\nevent_type = \"a\"\nnotification_type = \"1\"\n{REST}[policy]\nallow_lists = [1, 3]\ndeny_lists = [3]\n")
         .replace("mode = \"same\"", "mode = \"same\"\ntable = \"people.csv\"");
     let dir = tempfile::tempdir().unwrap();
     let c = load_in(dir.path(), &text).unwrap();
@@ -218,4 +218,13 @@ fn an_empty_table_and_a_missing_journal_directory_are_warned_about() {
         .message
         .contains("every sighting will be unmapped_person"));
     assert!(c.warnings[1].message.contains("missing does not exist"));
+}
+
+#[test]
+fn poll_mode_refuses_an_api_key() {
+    let text =
+        format!("[watcher]\nurl = \"http://w\"\napi_key_env = \"P\"\nmode = \"poll\"\n{REST}");
+    let e = load(&text).unwrap_err();
+    assert_eq!(keys(&e.errors), vec!["watcher.login"]);
+    assert!(e.errors[0].message.contains("an API key is v2 only"));
 }
