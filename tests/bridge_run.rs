@@ -103,3 +103,49 @@ async fn the_dry_run_flag_sends_nothing_and_journals_dry_run() {
     assert_eq!(rows[0].outcome, "dry_run");
     assert_eq!(acs.allow_passes().len(), 0);
 }
+
+#[tokio::test]
+async fn sighup_reloads_doors_from_the_config_file() {
+    let acs = acs_sim().await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ingest = free_port();
+    let mut setup = Setup::new(acs.addr().to_string());
+    setup.ingest_listen = ingest.to_string();
+    let mut child = spawn_bridge(&dir, &setup, &[]);
+    let url = format!("http://{ingest}/watcher/events/{TOKEN}");
+    post_until_accepted(&url, push_now(135, "entrance")).await;
+    // Rename the `gate` camera to `garage` in the file, then SIGHUP.
+    let path = dir.path().join("facegate.toml");
+    let text = std::fs::read_to_string(&path).expect("read config");
+    std::fs::write(
+        &path,
+        text.replace("camera = \"gate\"", "camera = \"garage\""),
+    )
+    .expect("write");
+    let status = Command::new("kill")
+        .arg("-HUP")
+        .arg(child.id().to_string())
+        .status()
+        .expect("kill runs");
+    assert!(status.success());
+    let mut opened = false;
+    for _ in 0..50 {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        post_until_accepted(&url, push_now(136, "garage")).await;
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        if acs.allow_passes().len() == 2 {
+            opened = true;
+            break;
+        }
+    }
+    assert!(opened, "the door renamed by the reload opened");
+    assert!(
+        child.try_wait().expect("wait").is_none(),
+        "still running after SIGHUP"
+    );
+    assert!(terminate(&mut child).success());
+    let rows = journal_rows(&dir);
+    assert!(rows
+        .iter()
+        .any(|r| r.outcome == "granted" && r.camera.as_deref() == Some("garage")));
+}

@@ -2,7 +2,8 @@
 //!
 //! [`Bridge::start`] runs the whole bridge in-process (tests and the demo use it) and returns a
 //! [`BridgeHandle`] with the bound addresses; [`run`] adds signal handling around it.
-//! SIGHUP reload is not handled here yet (issue 6): a SIGHUP is logged and ignored.
+//! SIGHUP (and a change of the identity table file) reloads doors, identity and policy
+//! ([`reload`]).
 
 use std::net::SocketAddr;
 use std::sync::atomic::Ordering;
@@ -27,6 +28,7 @@ use crate::pipeline::dispatch::{Lane, Target};
 use crate::pipeline::{FinishObserver, Pipeline, PipelineLimits, Recorder};
 
 mod poll;
+pub mod reload;
 mod subscribe;
 
 /// How long shutdown waits for queued and in-flight commands.
@@ -63,13 +65,13 @@ pub async fn run(config: Config, options: RunOptions) -> anyhow::Result<()> {
     if let Some(a) = bridge.admin_addr {
         tracing::info!(addr = %a, "admin listening");
     }
-    wait_for_stop_signal().await;
+    wait_for_stop_signal(&bridge.reloader).await;
     tracing::info!("stopping: draining queues and flushing the journal");
     bridge.shutdown().await
 }
 
 #[cfg(unix)]
-async fn wait_for_stop_signal() {
+async fn wait_for_stop_signal(reloader: &reload::Reloader) {
     use tokio::signal::unix::{signal, SignalKind};
     let (Ok(mut term), Ok(mut int), Ok(mut hup)) = (
         signal(SignalKind::terminate()),
@@ -83,13 +85,21 @@ async fn wait_for_stop_signal() {
         tokio::select! {
             _ = term.recv() => return,
             _ = int.recv() => return,
-            _ = hup.recv() => tracing::warn!("SIGHUP received: reload is not supported yet; restart to apply changes"),
+            _ = hup.recv() => {
+                let r = reloader.clone();
+                // Reading files is blocking work: keep it off the runtime's workers.
+                match tokio::task::spawn_blocking(move || r.reload_file()).await {
+                    Ok(Ok(())) => {}
+                    Ok(Err(why)) => tracing::error!(%why, "SIGHUP: reload rejected; the running configuration stays in force"),
+                    Err(error) => tracing::error!(%error, "SIGHUP: reload task failed"),
+                }
+            }
         }
     }
 }
 
 #[cfg(not(unix))]
-async fn wait_for_stop_signal() {
+async fn wait_for_stop_signal(_reloader: &reload::Reloader) {
     let _ = tokio::signal::ctrl_c().await;
 }
 
@@ -109,9 +119,21 @@ pub struct BridgeHandle {
     pools: Vec<AcsPool>,
     journal: JournalHandle,
     state: Arc<State>,
+    reloader: reload::Reloader,
 }
 
 impl BridgeHandle {
+    /// Replaces doors, identity and policy with those of `config` (validated first; on error
+    /// nothing changes and the reason is returned).
+    pub fn reload(&self, config: Config) -> Result<(), String> {
+        self.reloader.apply(config)
+    }
+
+    /// The hot-reload entry points (SIGHUP, identity table changes).
+    pub fn reloader(&self) -> &reload::Reloader {
+        &self.reloader
+    }
+
     /// The admin report (the same the `/api/status` endpoint gives).
     pub fn status(&self) -> serde_json::Value {
         self.state.status()
@@ -431,6 +453,10 @@ impl Bridge {
         if let Some(task) = poll::spawn(&config, pipeline.sink(), cancel.clone()) {
             background.push(task);
         }
+        let reloader = reload::Reloader::new(pipeline.shared().clone(), config.clone());
+        if let Some(task) = reloader.spawn_table_watch(cancel.clone()) {
+            background.push(task);
+        }
         Ok(BridgeHandle {
             ingest_addr,
             admin_addr,
@@ -441,6 +467,7 @@ impl Bridge {
             pools,
             journal,
             state,
+            reloader,
         })
     }
 }
