@@ -16,7 +16,9 @@
 //! - [`arrivals`]: collects `ALLOWPASS` lines from the simulator's live feed.
 //! - [`report`]: matches events to passes, quantiles from [`histogram`], table and JSON.
 //! - [`site`]: the simulator's objects and the bridge TOML; [`process`]: the bridge as a
-//!   child process; [`rss`]: its memory from `/proc`.
+//!   child process; [`rss`]: its memory from `/proc`; [`session`]: simulator + bridge
+//!   together, spawned or external.
+//! - [`ramp`]: judging steps of rising rate to find the highest sustainable one.
 //! - [`target`]: the ingest URL.
 //!
 //! # Example
@@ -51,9 +53,11 @@ mod error;
 pub mod histogram;
 pub mod payload;
 pub mod process;
+pub mod ramp;
 pub mod report;
 pub mod rss;
 pub mod sender;
+pub mod session;
 pub mod site;
 pub mod target;
 
@@ -62,6 +66,7 @@ use std::time::{Duration, Instant};
 pub use error::LoadError;
 pub use report::{Report, RunInfo};
 pub use sender::{ConnectionMode, SendOutcome, SendPlan, SendRecord};
+pub use session::{BridgeChoice, LoadSession, SessionOptions};
 pub use target::Target;
 
 use crate::acs::AcsSimHandle;
