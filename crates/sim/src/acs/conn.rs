@@ -13,7 +13,7 @@ use tokio::time::Instant;
 use super::clock;
 use super::faults::{CommandKind, Faults};
 use super::framing::{Frame, LineFramer};
-use super::record::{redact_command, redact_line, redact_unparsed, ConnId, ReceivedCommand};
+use super::record::{clip, redact_command, redact_line, redact_unparsed, ConnId, ReceivedCommand};
 use super::shared::{Shared, SimEvent};
 use super::world::{Outcome, Session};
 
@@ -248,7 +248,7 @@ impl<S: AsyncWrite> Conn<WriteHalf<S>> {
             at,
             conn: self.id,
             command,
-            line,
+            line: clip(line),
         });
     }
 
