@@ -210,9 +210,10 @@ impl<S: AsyncWrite> Conn<WriteHalf<S>> {
         faults: &Faults,
         now: SystemTime,
     ) -> (Option<CommandKind>, Outcome) {
-        let text = redact_line(&String::from_utf8_lossy(&line));
+        let raw = String::from_utf8_lossy(&line);
         match parse_command(&line) {
             Ok(command) => {
+                let text = redact_line(&raw);
                 let kind = CommandKind::of(&command);
                 tracing::debug!(conn = self.id.0, line = %text, "command");
                 let was_subscribed = self.session.subscription;
@@ -227,6 +228,7 @@ impl<S: AsyncWrite> Conn<WriteHalf<S>> {
                 (Some(kind), outcome)
             }
             Err(error) => {
+                let text = redact_unparsed(&raw);
                 tracing::debug!(conn = self.id.0, line = %text, %error, "malformed line");
                 self.record(now, None, text);
                 (None, reply_only(malformed_reply(&line)))
