@@ -258,14 +258,16 @@ impl<S: AsyncWrite> Conn<WriteHalf<S>> {
     async fn pause(&mut self, delay: Duration, stop: &mut Stop) -> bool {
         let deadline = Instant::now() + delay;
         loop {
+            // Biased: an event already queued goes out before a reply whose delay is over.
             tokio::select! {
-                _ = tokio::time::sleep_until(deadline) => return true,
+                biased;
                 _ = stop.wait() => return false,
                 event = next_event(&mut self.events) => {
                     if self.write_event(event).await.is_err() {
                         return false;
                     }
                 }
+                _ = tokio::time::sleep_until(deadline) => return true,
             }
         }
     }
