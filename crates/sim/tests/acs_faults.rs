@@ -126,6 +126,11 @@ async fn reject_login_answers_error_11_to_good_credentials() {
         "ERROR 11 AUTHENTICATION FAILED"
     );
     assert_eq!(c.cmd("GETAPLIST").await, "ERROR 4 NOT LOGGED IN");
+    sim.set_faults("reject-login=21".parse().expect("knob"));
+    assert_eq!(
+        c.cmd(r#"LOGIN 1.8 "admin" "secret""#).await,
+        "ERROR 21 OIF ACCESS IS DISABLED FOR THIS USER"
+    );
     sim.set_faults(Faults::none());
     assert_eq!(c.cmd(r#"LOGIN 1.8 "admin" "secret""#).await, "OK");
     sim.shutdown().await;
