@@ -33,7 +33,7 @@ pub struct Args {
     #[arg(long, value_name = "FILE")]
     log: Option<PathBuf>,
     /// A fault knob; repeatable: delay=200ms[,KIND], silent=KIND, drop-after=N,
-    /// garbage[=KIND], reject-login, byte-by-byte, coalesce.
+    /// garbage[=KIND], reject-login[=CODE], byte-by-byte, coalesce.
     #[arg(long = "fail", value_name = "KNOB")]
     fail: Vec<String>,
     /// Behave like an older server: SUBSCRIBE CE / CE_WITH_NAMES answer ERROR 2.
@@ -219,5 +219,64 @@ async fn shutdown_signal() {
     #[cfg(not(unix))]
     {
         let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        args: Args,
+    }
+
+    fn config(argv: &[&str]) -> anyhow::Result<AcsSimConfig> {
+        let cli = Cli::try_parse_from(std::iter::once("acs").chain(argv.iter().copied()))?;
+        build_config(&cli.args)
+    }
+
+    #[test]
+    fn id_lists_choose_exactly_the_access_points_and_objects() {
+        let c = config(&["--access-points", "1,5", "--objects", "6,9"]).expect("valid");
+        let aps: Vec<u32> = c.access_points.iter().map(|a| a.id.0).collect();
+        let objects: Vec<u32> = c.objects.iter().map(|o| o.id.0).collect();
+        assert_eq!(aps, [1, 5]);
+        assert_eq!(objects, [6, 9]);
+    }
+
+    #[test]
+    fn fail_knobs_and_flags_reach_the_config() {
+        let c = config(&[
+            "--fail",
+            "silent=ALLOWPASS",
+            "--fail",
+            "drop-after=3",
+            "--legacy-subscribe",
+            "--max-line",
+            "128",
+        ])
+        .expect("valid");
+        assert!(c.faults.silent.matches(sim::acs::CommandKind::AllowPass));
+        assert_eq!(c.faults.drop_after, Some(3));
+        assert!(c.legacy_subscribe);
+        assert_eq!(c.max_line, 128);
+    }
+
+    #[test]
+    fn a_missing_password_variable_and_a_bad_knob_are_clear_errors() {
+        let err = config(&["--password-env", "FACEGATE_SIM_TEST_SURELY_UNSET"])
+            .expect_err("unset variable");
+        assert!(format!("{err:#}").contains("FACEGATE_SIM_TEST_SURELY_UNSET"));
+        let err = config(&["--fail", "explode"]).expect_err("bad knob");
+        assert!(format!("{err:#}").contains("explode"));
+    }
+
+    #[test]
+    fn control_characters_are_escaped_for_the_terminal() {
+        assert_eq!(printable("GET\u{1b}[31mX\tY"), "GET\\u{1b}[31mX\\tY");
+        assert_eq!(printable("Иванов"), "Иванов");
     }
 }

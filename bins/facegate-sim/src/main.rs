@@ -1,8 +1,10 @@
-//! `facegate-sim`: command line over the facegate simulators (`acs`, `watcher`).
+//! `facegate-sim`: command line over the facegate simulators (`acs`, `watcher`) and the load
+//! driver (`load`).
 
 use clap::{Parser, Subcommand};
 
 mod acs_cmd;
+mod load_cmd;
 mod watcher_cmd;
 
 #[derive(Parser)]
@@ -22,6 +24,8 @@ enum Cmd {
     Acs(acs_cmd::Args),
     /// Run the Flussonic Watcher simulator.
     Watcher(watcher_cmd::Args),
+    /// Drive a facegate bridge at a fixed rate and report latency, throughput and memory.
+    Load(load_cmd::Args),
 }
 
 fn main() -> std::process::ExitCode {
@@ -29,6 +33,7 @@ fn main() -> std::process::ExitCode {
     let result = match cli.cmd {
         Cmd::Acs(args) => acs_cmd::run(args),
         Cmd::Watcher(args) => watcher_cmd::run(args),
+        Cmd::Load(args) => load_cmd::run(args),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -106,13 +106,13 @@ impl Connector {
                     role = self.role,
                     link = self.link,
                     error = %reason,
-                    attempt = self.attempt + 1,
+                    attempt = self.attempt.saturating_add(1),
                     retry_in_ms = (until - now).as_millis() as u64,
                     "ACS link down"
                 );
                 LinkState::Backoff {
                     until,
-                    attempt: self.attempt + 1,
+                    attempt: self.attempt.saturating_add(1),
                     reason,
                 }
             }
@@ -124,5 +124,25 @@ impl Connector {
         };
         self.state.send_replace(state);
         until
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_attempt_counter_saturates_instead_of_overflowing() {
+        let (tx, rx) = watch::channel(LinkState::Connecting { attempt: 0 });
+        let mut connector = Connector::new(ReconnectPolicy::default(), tx, "command", 0);
+        connector.attempt = u32::MAX;
+        let _until = connector.failed(AcsError::Unavailable, None);
+        assert!(matches!(
+            *rx.borrow(),
+            LinkState::Backoff {
+                attempt: u32::MAX,
+                ..
+            }
+        ));
     }
 }

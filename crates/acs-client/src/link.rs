@@ -197,7 +197,11 @@ impl LinkTask {
             // Nobody would learn the outcome: do not write.
             return Ok(());
         }
-        let (exchange, after) = self.run_request(session, &req.cmd, req.deadline).await;
+        let reply = &req.reply;
+        let abandoned = || reply.is_closed();
+        let (exchange, after) = self
+            .run_request(session, &req.cmd, req.deadline, &abandoned)
+            .await;
         tracing::debug!(link = self.id, cmd = ?req.cmd, outcome = ?exchange, "ACS command");
         let _ = req.reply.send(exchange);
         self.after(session, after).await
@@ -221,12 +225,15 @@ impl LinkTask {
     }
 
     /// Sends `cmd` once; after `ERROR 4` logs in again and retries once if the deadline
-    /// allows (the first try provably did nothing).
+    /// allows (the first try provably did nothing) and the caller still waits: `abandoned`
+    /// says the caller dropped its future, and nobody would learn the retry's outcome (a pass
+    /// granted then would reach no journal).
     async fn run_request<S: AsyncRead + AsyncWrite + Unpin>(
         &mut self,
         session: &mut Session<S>,
         cmd: &Command,
         deadline: Instant,
+        abandoned: &(dyn Fn() -> bool + Sync),
     ) -> (Exchange, After) {
         let id = self.id;
         let rt = self.cfg.reply_timeout;
@@ -244,7 +251,7 @@ impl LinkTask {
         };
         tracing::warn!(link = id, "the ACS says NOT LOGGED IN; logging in again");
         let now = Instant::now();
-        if now >= deadline {
+        if now >= deadline || abandoned() {
             return (Exchange::Reply(first), After::Relogin);
         }
         let login = session
@@ -254,7 +261,7 @@ impl LinkTask {
             return (Exchange::Reply(first), After::Poison(e));
         }
         let now = Instant::now();
-        if now >= deadline {
+        if now >= deadline || abandoned() {
             return (Exchange::Reply(first), After::Healthy);
         }
         match session
@@ -279,7 +286,7 @@ impl LinkTask {
     ) -> Result<(), AcsError> {
         let deadline = Instant::now() + self.cfg.reply_timeout;
         let (exchange, after) = self
-            .run_request(session, &Command::GetApList, deadline)
+            .run_request(session, &Command::GetApList, deadline, &|| false)
             .await;
         tracing::trace!(link = self.id, outcome = ?exchange, "idle probe");
         self.after(session, after).await?;

@@ -244,3 +244,26 @@ async fn a_late_reply_is_never_taken_for_the_next_commands_reply() {
     let lines = peer.finish().await;
     assert_eq!(count(&lines, "ALLOWPASS 1 6 IN"), 1, "{lines:?}");
 }
+
+#[tokio::test]
+async fn a_caller_that_gave_up_gets_no_retry_after_not_logged_in() {
+    let mut script = Vec::from(login());
+    script.extend([
+        Step::Expect("ALLOWPASS 1 6 IN"),
+        // The caller drops its future while this reply is on its way.
+        Step::Sleep(150),
+        Step::Send("ERROR 4 NOT LOGGED IN\r\n"),
+        Step::Expect("LOGIN"),
+        Step::Send("OK\r\n"),
+    ]);
+    let peer = scripted(script).await;
+    let pool = ready_pool(config(peer.addr)).await;
+    let gave_up =
+        tokio::time::timeout(Duration::from_millis(50), pass(&pool, 1, 6, in_ms(2000))).await;
+    assert!(gave_up.is_err(), "the caller stopped waiting");
+    // Time for the ERROR 4, the re-login and (wrongly) a retry nobody would hear about.
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    pool.shutdown().await;
+    let lines = peer.finish().await;
+    assert_eq!(count(&lines, "ALLOWPASS"), 1, "{lines:?}");
+}

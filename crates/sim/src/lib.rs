@@ -2,4 +2,5 @@
 //! ([`watcher`]). Installers use them to rehearse a site; tests use them as real peers.
 
 pub mod acs;
+pub mod load;
 pub mod watcher;

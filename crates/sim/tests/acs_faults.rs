@@ -126,6 +126,11 @@ async fn reject_login_answers_error_11_to_good_credentials() {
         "ERROR 11 AUTHENTICATION FAILED"
     );
     assert_eq!(c.cmd("GETAPLIST").await, "ERROR 4 NOT LOGGED IN");
+    sim.set_faults("reject-login=21".parse().expect("knob"));
+    assert_eq!(
+        c.cmd(r#"LOGIN 1.8 "admin" "secret""#).await,
+        "ERROR 21 OIF ACCESS IS DISABLED FOR THIS USER"
+    );
     sim.set_faults(Faults::none());
     assert_eq!(c.cmd(r#"LOGIN 1.8 "admin" "secret""#).await, "OK");
     sim.shutdown().await;
@@ -253,5 +258,68 @@ async fn connections_beyond_the_limit_are_closed_at_once() {
     let mut c = Client::connect(sim.addr()).await;
     c.closed().await;
     assert_eq!(sim.connections(), 2);
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_command_written_one_byte_at_a_time_is_understood() {
+    let sim = start(AcsSimConfig::default()).await;
+    let mut c = Client::logged_in(sim.addr()).await;
+    for byte in b"GETAPINFO 2\r\n" {
+        c.send(std::slice::from_ref(byte)).await;
+        tokio::task::yield_now().await;
+    }
+    assert!(c.line().await.starts_with("APINFO ID 2 "));
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn hostile_lines_each_get_exactly_one_reply_and_never_kill_the_server() {
+    let sim = start(AcsSimConfig {
+        max_line: 512,
+        ..AcsSimConfig::default()
+    })
+    .await;
+    let mut c = Client::logged_in(sim.addr()).await;
+    let keywords = [
+        "LOGIN",
+        "ALLOWPASS",
+        "GETAPLIST",
+        "GETAPINFO",
+        "GETZONEINFO",
+        "GETOBJECTINFO",
+        "GETLOCATION2",
+        "GETHISTORY",
+        "SETAPMODE",
+        "SUBSCRIBE",
+        "UNSUBSCRIBE",
+        "NOSUCH",
+        "",
+    ];
+    let mut rng = fastrand::Rng::with_seed(0x0AC5);
+    let mut batch = Vec::new();
+    let lines = 300;
+    for _ in 0..lines {
+        batch.extend_from_slice(keywords[rng.usize(..keywords.len())].as_bytes());
+        batch.push(b' ');
+        let max = if rng.u8(..) < 10 { 2000 } else { 40 };
+        let len = rng.usize(1..max);
+        batch.extend((0..len).map(|_| match rng.u8(..) {
+            b'\n' => b'#',
+            b => b,
+        }));
+        // A non-blank byte, so the line is never skipped as empty.
+        batch.extend_from_slice(b"~\r\n");
+    }
+    c.send(&batch).await;
+    for i in 0..lines {
+        let raw = c.raw_line().await;
+        assert!(raw.ends_with(b"\r\n"), "reply {i} missing or cut: {raw:?}");
+    }
+    c.nothing_within(Duration::from_millis(100)).await;
+    // A random LOGIN line may have logged the session out: log in again to check it lives.
+    assert_eq!(c.cmd(r#"LOGIN 1.8 "admin" "secret""#).await, "OK");
+    assert_eq!(c.cmd("GETAPLIST").await, "APLIST 1 2");
+    assert_eq!(sim.received().len(), 1 + lines + 2);
     sim.shutdown().await;
 }

@@ -375,3 +375,17 @@ async fn a_state_file_is_loaded_from_disk_by_extension() {
     assert!(err.to_string().contains("missing.toml"));
     sim.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_malformed_login_line_is_recorded_without_anything_after_the_keyword() {
+    let sim = start(AcsSimConfig::default()).await;
+    let mut c = Client::connect(sim.addr()).await;
+    assert_eq!(
+        c.cmd(r#"LOGIN 1.8 "admin secret"#).await,
+        "ERROR 6 SYNTAX ERROR"
+    );
+    let got = sim.wait_for_commands(1, WAIT).await.expect("one line");
+    assert_eq!(got[0].line, format!("LOGIN {REDACTED}"));
+    assert!(got[0].command.is_none());
+    sim.shutdown().await;
+}

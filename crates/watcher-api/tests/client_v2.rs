@@ -326,3 +326,28 @@ fn credentials_are_redacted_in_debug_output() {
     );
     assert!(!text.contains("k3y-value"), "{text}");
 }
+
+#[tokio::test]
+async fn sessions_and_tokens_never_show_in_debug_output() {
+    let server = Scripted::start(|r| match r.path.as_str() {
+        LOGIN => Reply::json(200, json!({"session": "sess-0123456789abcdef"})),
+        "/watcher/client-api/v3/login" => {
+            Reply::json(200, json!({"access_token": "tok-0123456789abcdef", "refresh_token": "ref-0123456789abcdef"}))
+        }
+        "/watcher/client-api/v3/persons" => Reply::json(200, json!({"persons": []})),
+        _ => Reply::json(200, json!([])),
+    })
+    .await;
+    let watcher = client(&server.url());
+    watcher.subscriptions().list().await.expect("v2 call");
+    watcher.persons_page(None, None).await.expect("v3 call");
+    let text = format!("{watcher:?}");
+    for secret in [
+        "sess-0123456789abcdef",
+        "tok-0123456789abcdef",
+        "ref-0123456789abcdef",
+        "pa55word",
+    ] {
+        assert!(!text.contains(secret), "{secret} leaked in {text}");
+    }
+}

@@ -212,3 +212,46 @@ fn errors_never_echo_the_offending_value() {
     let e = error(r#"{"data": {"person": {"id": "secret-token-value"}}}"#);
     assert!(!e.to_string().contains("secret-token-value"));
 }
+
+#[test]
+fn only_plain_decimal_digits_are_ids_whatever_else_a_string_holds() {
+    for bad in [
+        r#""+135""#,
+        r#"" +135""#,
+        r#""0x10""#,
+        r#""1e3""#,
+        r#""1_000""#,
+        r#""135abc""#,
+        r#""1 35""#,
+        r#""١٣٥""#,
+        r#""135\r\nALLOWPASS 1 7 IN""#,
+        "1e3",
+        "true",
+    ] {
+        let body = format!(r#"{{"data": {{"person": {{"id": {bad}}}}}}}"#);
+        let e = error(&body);
+        assert_eq!(e.path(), Some("data.person.id"), "{bad}");
+    }
+    // Surrounding blanks around the digits are tolerated: the value stays the same number.
+    let p = push(br#"{"data": {"person": {"id": " 135 "}}}"#);
+    assert_eq!(p.person_id(), PersonId(135));
+}
+
+#[test]
+fn event_times_far_in_the_future_or_past_never_overflow_milliseconds() {
+    let p = push(br#"{"data": {"person": {"id": 1}, "utc": 0}}"#);
+    assert_eq!(p.event_time(), Some(UnixMs(0)));
+    let p = push(br#"{"data": {"person": {"id": 1}, "utc": "99999999999.9"}}"#);
+    assert_eq!(p.event_time(), Some(UnixMs(99_999_999_999_900)));
+    for bad in [
+        "-1",
+        "1e11",
+        "\"-0.5\"",
+        "\"inf\"",
+        "\"NaN\"",
+        "18446744073709551",
+    ] {
+        let body = format!(r#"{{"data": {{"person": {{"id": 1}}, "utc": {bad}}}}}"#);
+        assert_eq!(error(&body).path(), Some("data.utc"), "{bad}");
+    }
+}

@@ -13,7 +13,7 @@ use tokio::time::Instant;
 use super::clock;
 use super::faults::{CommandKind, Faults};
 use super::framing::{Frame, LineFramer};
-use super::record::{redact_command, redact_line, redact_unparsed, ConnId, ReceivedCommand};
+use super::record::{clip, redact_command, redact_line, redact_unparsed, ConnId, ReceivedCommand};
 use super::shared::{Shared, SimEvent};
 use super::world::{Outcome, Session};
 
@@ -210,9 +210,10 @@ impl<S: AsyncWrite> Conn<WriteHalf<S>> {
         faults: &Faults,
         now: SystemTime,
     ) -> (Option<CommandKind>, Outcome) {
-        let text = redact_line(&String::from_utf8_lossy(&line));
+        let raw = String::from_utf8_lossy(&line);
         match parse_command(&line) {
             Ok(command) => {
+                let text = redact_line(&raw);
                 let kind = CommandKind::of(&command);
                 tracing::debug!(conn = self.id.0, line = %text, "command");
                 let was_subscribed = self.session.subscription;
@@ -227,6 +228,7 @@ impl<S: AsyncWrite> Conn<WriteHalf<S>> {
                 (Some(kind), outcome)
             }
             Err(error) => {
+                let text = redact_unparsed(&raw);
                 tracing::debug!(conn = self.id.0, line = %text, %error, "malformed line");
                 self.record(now, None, text);
                 (None, reply_only(malformed_reply(&line)))
@@ -248,7 +250,7 @@ impl<S: AsyncWrite> Conn<WriteHalf<S>> {
             at,
             conn: self.id,
             command,
-            line,
+            line: clip(line),
         });
     }
 
@@ -256,14 +258,16 @@ impl<S: AsyncWrite> Conn<WriteHalf<S>> {
     async fn pause(&mut self, delay: Duration, stop: &mut Stop) -> bool {
         let deadline = Instant::now() + delay;
         loop {
+            // Biased: an event already queued goes out before a reply whose delay is over.
             tokio::select! {
-                _ = tokio::time::sleep_until(deadline) => return true,
+                biased;
                 _ = stop.wait() => return false,
                 event = next_event(&mut self.events) => {
                     if self.write_event(event).await.is_err() {
                         return false;
                     }
                 }
+                _ = tokio::time::sleep_until(deadline) => return true,
             }
         }
     }

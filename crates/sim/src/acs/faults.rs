@@ -8,6 +8,8 @@
 use std::str::FromStr;
 use std::time::Duration;
 
+use acs_proto::ErrorCode;
+
 pub use super::command_kind::CommandKind;
 
 /// Which commands a per-command knob applies to.
@@ -69,8 +71,10 @@ pub struct Faults {
     pub drop_after: Option<u32>,
     /// Answer these commands with an unparseable line instead of the reply.
     pub garbage: Selector,
-    /// Answer every `LOGIN` with `ERROR 11 AUTHENTICATION FAILED`, whatever the credentials.
-    pub reject_login: bool,
+    /// Answer every `LOGIN` with this error, whatever the credentials (`ERROR 11
+    /// AUTHENTICATION FAILED` through [`Faults::with_reject_login`]; `ERROR 3` or `ERROR 21`
+    /// let a client test its other authentication failures).
+    pub reject_login: Option<ErrorCode>,
     /// Write replies and events one byte per write, flushing after each byte.
     pub byte_by_byte: bool,
     /// Hold replies while more complete commands are already buffered from the peer, then
@@ -82,7 +86,7 @@ pub struct Faults {
 #[derive(Clone, PartialEq, Eq, Debug, thiserror::Error)]
 pub enum FaultParseError {
     /// The knob name is not one of the known knobs.
-    #[error("unknown fault knob {0:?} (known: delay=DUR[,KIND], silent=KIND, drop-after=N, garbage[=KIND], reject-login, byte-by-byte, coalesce)")]
+    #[error("unknown fault knob {0:?} (known: delay=DUR[,KIND], silent=KIND, drop-after=N, garbage[=KIND], reject-login[=CODE], byte-by-byte, coalesce)")]
     UnknownKnob(String),
     /// The knob needs a value (`silent=ALLOWPASS`, `drop-after=3`, `delay=200ms`).
     #[error("fault knob {0:?} needs a value")]
@@ -96,6 +100,9 @@ pub enum FaultParseError {
     /// A count was not a non-negative integer.
     #[error("invalid count {0:?}")]
     BadCount(String),
+    /// An OIF error code was not a non-negative integer.
+    #[error("invalid OIF error code {0:?}")]
+    BadErrorCode(String),
 }
 
 impl Faults {
@@ -143,8 +150,13 @@ impl Faults {
     }
 
     /// Rejects every login with `ERROR 11`.
-    pub fn with_reject_login(mut self) -> Self {
-        self.reject_login = true;
+    pub fn with_reject_login(self) -> Self {
+        self.with_reject_login_code(ErrorCode::AuthenticationFailed)
+    }
+
+    /// Rejects every login with `code`.
+    pub fn with_reject_login_code(mut self, code: ErrorCode) -> Self {
+        self.reject_login = Some(code);
         self
     }
 
@@ -172,7 +184,8 @@ impl Faults {
 
     /// Applies one knob in `--fail` syntax:
     /// `delay=200ms` (every reply) or `delay=200ms,ALLOWPASS`; `silent=ALLOWPASS`;
-    /// `drop-after=3`; `garbage` or `garbage=GETAPLIST`; `reject-login`; `byte-by-byte`;
+    /// `drop-after=3`; `garbage` or `garbage=GETAPLIST`; `reject-login` (ERROR 11) or `reject-login=21`;
+    /// `byte-by-byte`;
     /// `coalesce`. Command names are case-insensitive; several can be given as `A+B`.
     pub fn apply_knob(&mut self, knob: &str) -> Result<(), FaultParseError> {
         let knob = knob.trim();
@@ -218,7 +231,16 @@ impl Faults {
                     }
                 }
             },
-            "reject-login" | "reject_login" => self.reject_login = true,
+            "reject-login" | "reject_login" => {
+                let code = match value {
+                    None => ErrorCode::AuthenticationFailed,
+                    Some(v) => ErrorCode::from_code(
+                        v.parse::<u32>()
+                            .map_err(|_| FaultParseError::BadErrorCode(v.into()))?,
+                    ),
+                };
+                self.reject_login = Some(code);
+            }
             "byte-by-byte" | "byte_by_byte" => self.byte_by_byte = true,
             "coalesce" => self.coalesce = true,
             _ => return Err(FaultParseError::UnknownKnob(knob.into())),
@@ -285,7 +307,10 @@ mod tests {
         assert!(!f.silent.matches(CommandKind::Login));
         assert_eq!(f.drop_after, Some(3));
         assert!(f.garbage.matches(CommandKind::GetApList));
-        assert!(f.reject_login && f.byte_by_byte && f.coalesce);
+        assert_eq!(f.reject_login, Some(ErrorCode::AuthenticationFailed));
+        assert!(f.byte_by_byte && f.coalesce);
+        let f: Faults = "reject-login=21".parse().expect("valid");
+        assert_eq!(f.reject_login, Some(ErrorCode::OifAccessDisabled));
     }
 
     #[test]

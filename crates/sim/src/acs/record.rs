@@ -10,6 +10,9 @@ use super::clock;
 /// The text that replaces a password in records and logs.
 pub const REDACTED: &str = "<redacted>";
 
+/// Longest line text kept in a record, in bytes; longer text is cut and ends in `…`.
+pub const RECORDED_LINE_MAX: usize = 4096;
+
 /// A connection's number, unique for the life of one simulator (starting at 1).
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub struct ConnId(pub u64);
@@ -31,8 +34,10 @@ pub struct ReceivedCommand {
     /// password is replaced by [`REDACTED`].
     pub command: Option<Command>,
     /// The line as received (without its line end, invalid UTF-8 replaced by U+FFFD), with the
-    /// password of a `LOGIN` line replaced by `"<redacted>"`. Over-long lines keep only their
-    /// first 256 bytes. Use it to check exactly what a client wrote (quoting, escaping).
+    /// password of a `LOGIN` line replaced by `"<redacted>"` (a `LOGIN` line that did not
+    /// parse is kept as `LOGIN <redacted>`). Over-long lines keep only their first 256 bytes
+    /// and end in `…`; other lines are cut at [`RECORDED_LINE_MAX`] bytes. Use it to check
+    /// exactly what a client wrote (quoting, escaping).
     pub line: String,
 }
 
@@ -48,6 +53,19 @@ impl ReceivedCommand {
             Value::String(self.line.clone()),
         )
     }
+}
+
+/// `text` cut to at most [`RECORDED_LINE_MAX`] bytes (on a character boundary), marked `…`.
+pub fn clip(mut text: String) -> String {
+    if text.len() > RECORDED_LINE_MAX {
+        let mut cut = RECORDED_LINE_MAX;
+        while !text.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        text.truncate(cut);
+        text.push('…');
+    }
+    text
 }
 
 /// The command with a `LOGIN` password replaced by [`REDACTED`].
@@ -159,6 +177,15 @@ mod tests {
             r#"LOGIN 1.8 admin"<redacted>""#
         );
         assert_eq!(redact_line("LOGIN 1.8 onlyuser"), "LOGIN <redacted>");
+    }
+
+    #[test]
+    fn long_record_text_is_clipped_on_a_character_boundary() {
+        let long = "ж".repeat(RECORDED_LINE_MAX);
+        let clipped = clip(long);
+        assert!(clipped.len() <= RECORDED_LINE_MAX + '…'.len_utf8());
+        assert!(clipped.ends_with('…'));
+        assert_eq!(clip("short".into()), "short");
     }
 
     #[test]

@@ -186,7 +186,7 @@ impl AcsSimHandle {
         self.addr
     }
 
-    /// Every line received so far (up to the last 100 000), oldest first.
+    /// Every line received so far (up to the last 20 000), oldest first.
     pub fn received(&self) -> Vec<ReceivedCommand> {
         self.shared.received()
     }

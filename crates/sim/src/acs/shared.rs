@@ -15,7 +15,7 @@ use super::world::{Pass, World};
 
 /// Most received lines kept for [`received`](super::AcsSimHandle::received); older ones are
 /// dropped first (the count used by `wait_for_commands` keeps counting).
-pub const RECEIVED_CAP: usize = 100_000;
+pub const RECEIVED_CAP: usize = 20_000;
 
 /// Capacity of the event and received-line broadcast channels; a slower reader skips.
 const CHANNEL_CAP: usize = 4096;

@@ -197,8 +197,8 @@ impl World {
                 password,
             } => {
                 session.logged_in = false;
-                if faults.reject_login {
-                    return Outcome::error(ErrorCode::AuthenticationFailed);
+                if let Some(code) = faults.reject_login {
+                    return Outcome::error(code);
                 }
                 if version.as_str() != "1.8" {
                     return Outcome::error(ErrorCode::UnsupportedInterfaceVersion);

@@ -169,8 +169,10 @@ fn parse_tokens(body: &[u8]) -> Result<V3Tokens, crate::payload::PayloadError> {
     let access = lenient::req_text(root, "access_token", Path::Root)?;
     let refresh = lenient::opt_text(root, "refresh_token", Path::Root)?.map(Secret::new);
     let now = SystemTime::now();
+    // The numbers come from the server: `checked_add`, because `SystemTime + Duration` panics
+    // when the sum does not fit. An expiry that does not fit is treated as unknown.
     let expires_at = if let Some(secs) = lenient::opt_u64(root, "expires_in", Path::Root)? {
-        Some(now + Duration::from_secs(secs))
+        now.checked_add(Duration::from_secs(secs))
     } else if let Some(at) = lenient::opt_u64(root, "expires_at", Path::Root)? {
         // Seconds and milliseconds are both seen in the wild; 1e11 s is year 5138.
         let ms = if at < 100_000_000_000 {
@@ -178,9 +180,9 @@ fn parse_tokens(body: &[u8]) -> Result<V3Tokens, crate::payload::PayloadError> {
         } else {
             at
         };
-        Some(UNIX_EPOCH + Duration::from_millis(ms))
+        UNIX_EPOCH.checked_add(Duration::from_millis(ms))
     } else {
-        jwt_exp(&access).map(|exp| UNIX_EPOCH + Duration::from_secs(exp))
+        jwt_exp(&access).and_then(|exp| UNIX_EPOCH.checked_add(Duration::from_secs(exp)))
     };
     let renew_at = expires_at.and_then(|at| {
         // An expiry already past means unsynchronised clocks: rely on 401 instead of
@@ -243,6 +245,24 @@ mod tests {
         let t = parse_tokens(body.as_bytes()).expect("parses");
         assert!(t.renew_at.is_some());
         assert_eq!(jwt_exp("not-a-jwt"), None);
+    }
+
+    #[test]
+    fn a_hostile_expires_in_does_not_panic_and_means_no_known_expiry() {
+        let body = format!(r#"{{"access_token": "a", "expires_in": {}}}"#, u64::MAX);
+        let t = parse_tokens(body.as_bytes()).expect("parses");
+        assert_eq!(t.renew_at, None);
+        let body = format!(r#"{{"access_token": "a", "expires_at": {}}}"#, u64::MAX);
+        assert!(parse_tokens(body.as_bytes()).is_ok());
+    }
+
+    #[test]
+    fn a_jwt_with_a_huge_exp_claim_does_not_panic() {
+        let claims = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .encode(format!(r#"{{"exp":{}}}"#, u64::MAX));
+        let body = format!(r#"{{"access_token": "h.{claims}.s"}}"#);
+        let t = parse_tokens(body.as_bytes()).expect("parses");
+        assert_eq!(t.renew_at, None);
     }
 
     #[test]

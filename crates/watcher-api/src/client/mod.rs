@@ -66,7 +66,7 @@ pub(crate) enum Api {
 }
 
 /// One HTTP request, described so it can be sent again after a re-login or a retry.
-#[derive(Debug)]
+/// Deliberately not `Debug`: a login call's JSON body holds the password.
 pub(crate) struct Call {
     /// The operation, for errors and logs.
     pub what: &'static str,

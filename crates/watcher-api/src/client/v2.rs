@@ -4,6 +4,8 @@
 //! objects; answers are read leniently (a plain array or an object wrapping one, ids as numbers
 //! or strings).
 
+use std::fmt;
+
 use reqwest::Method;
 use serde_json::{json, Map, Value};
 
@@ -19,8 +21,9 @@ const PAGE: usize = 100;
 /// Safety stop for listings whose server ignores `offset`.
 const MAX_PAGES: usize = 1000;
 
-/// A subscription to create.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A subscription to create. `Debug` shows only the origin of `notify_url`: its path holds
+/// the bridge's webhook token.
+#[derive(Clone, PartialEq, Eq)]
 pub struct NewSubscription {
     /// `push_person_list`, `push_person_single` or `push_person_category`.
     pub event_type: String,
@@ -60,8 +63,9 @@ fn same_id(a: &str, b: &str) -> bool {
     }
 }
 
-/// A registered subscription.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A registered subscription. `Debug` shows only the origin of `notify_url` (see
+/// [`NewSubscription`]).
+#[derive(Clone, PartialEq, Eq)]
 pub struct Subscription {
     /// Server-assigned id (for [`Subscriptions::delete`]).
     pub id: String,
@@ -71,6 +75,42 @@ pub struct Subscription {
     pub notification_type: Option<String>,
     /// Where Watcher POSTs.
     pub notify_url: String,
+}
+
+impl fmt::Debug for NewSubscription {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("NewSubscription")
+            .field("event_type", &self.event_type)
+            .field("notification_type", &self.notification_type)
+            .field("notify_url", &RedactedUrl(&self.notify_url))
+            .finish()
+    }
+}
+
+impl fmt::Debug for Subscription {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Subscription")
+            .field("id", &self.id)
+            .field("event_type", &self.event_type)
+            .field("notification_type", &self.notification_type)
+            .field("notify_url", &RedactedUrl(&self.notify_url))
+            .finish()
+    }
+}
+
+/// A URL shown as its origin only (`http://host:port/<redacted>`): the path and query of a
+/// notify URL carry the webhook token, which must never reach a log.
+struct RedactedUrl<'a>(&'a str);
+
+impl fmt::Debug for RedactedUrl<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match reqwest::Url::parse(self.0) {
+            Ok(url) if url.has_host() => {
+                write!(f, "\"{}/<redacted>\"", url.origin().ascii_serialization())
+            }
+            _ => f.write_str("\"<redacted>\""),
+        }
+    }
 }
 
 /// What [`Subscriptions::ensure`] did.
@@ -297,4 +337,42 @@ fn read_camera(value: &Value, path: Path<'_>) -> Result<Camera, PayloadError> {
         name: lenient::opt_text(map, "name", path)?,
         title: lenient::opt_text(map, "title", path)?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TOKEN: &str = "Zq8xWv3Lk9Pt2Rm7Hs4Jd6Fg1Bn5Cy0A";
+
+    #[test]
+    fn debug_output_never_shows_the_webhook_token_in_a_notify_url() {
+        let url = format!("http://bridge.lan:8080/watcher/events/{TOKEN}?t={TOKEN}");
+        let new = NewSubscription::person_list(1, url.clone());
+        let existing = Subscription {
+            id: "7".into(),
+            event_type: "push_person_list".into(),
+            notification_type: Some("1".into()),
+            notify_url: url,
+        };
+        let report = EnsureReport {
+            created: vec![existing.clone()],
+            existing: vec![existing],
+        };
+        for shown in [
+            format!("{new:?}"),
+            format!("{report:?}"),
+            format!("{new:#?}"),
+        ] {
+            assert!(!shown.contains(TOKEN), "{shown}");
+            assert!(shown.contains("bridge.lan:8080"), "{shown}");
+            assert!(shown.contains("push_person_list"), "{shown}");
+        }
+    }
+
+    #[test]
+    fn an_unparsable_notify_url_is_redacted_whole() {
+        let new = NewSubscription::person_list(1, format!("not a url {TOKEN}"));
+        assert!(!format!("{new:?}").contains(TOKEN));
+    }
 }

@@ -1,0 +1,184 @@
+//! A load session: the in-process ACS simulator plus the bridge under test, either spawned
+//! here on a generated config or already running elsewhere and pointed at our simulator.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use tokio::net::TcpListener;
+
+use super::error::LoadError;
+use super::process::BridgeProcess;
+use super::report::Report;
+use super::sender::SendPlan;
+use super::site::{self, BridgeConfig};
+use super::target::Target;
+use crate::acs::AcsSimHandle;
+
+/// The ACS password the generated config passes through [`site::PASSWORD_ENV`].
+const ACS_PASSWORD: &str = "secret";
+
+/// Which bridge to drive.
+#[derive(Clone, Debug)]
+pub enum BridgeChoice {
+    /// Start this `facegate` executable on a generated config.
+    Spawn {
+        /// The executable.
+        bin: PathBuf,
+    },
+    /// A bridge already running: post to `url`; our simulator listens on `acs_listen`
+    /// (the bridge's `[[acs]] address`, user `admin`, password `secret`).
+    External {
+        /// The full ingest URL, token included.
+        url: String,
+        /// Where the simulator listens.
+        acs_listen: SocketAddr,
+        /// The bridge's pid, for memory figures.
+        pid: Option<u32>,
+    },
+}
+
+/// How to set the session up.
+#[derive(Clone, Debug)]
+pub struct SessionOptions {
+    /// The bridge.
+    pub bridge: BridgeChoice,
+    /// First person (= object) id.
+    pub first_person: u32,
+    /// Objects the simulator knows: `first_person..first_person + persons`.
+    pub persons: u32,
+    /// The door's camera name.
+    pub camera: String,
+    /// `[policy] cooldown` of a spawned bridge.
+    pub cooldown: Duration,
+    /// `[policy] max_event_age` of a spawned bridge.
+    pub max_event_age: Duration,
+    /// `[[acs]] connections` of a spawned bridge.
+    pub acs_connections: u32,
+    /// `[ingest] queue_capacity` of a spawned bridge.
+    pub queue_capacity: Option<u32>,
+    /// Where a spawned bridge's config, journal and log go.
+    pub work_dir: PathBuf,
+    /// How long to wait for the bridge to be ready (logged in to the simulator).
+    pub ready_timeout: Duration,
+}
+
+/// A running simulator and bridge.
+#[derive(Debug)]
+pub struct LoadSession {
+    /// The simulator the bridge sends `ALLOWPASS` to.
+    pub acs: AcsSimHandle,
+    url: String,
+    bridge: Option<BridgeProcess>,
+    pid: Option<u32>,
+    /// The generated config (spawned bridge only).
+    pub config_path: Option<PathBuf>,
+    /// The bridge's output (spawned bridge only).
+    pub log_path: Option<PathBuf>,
+}
+
+impl LoadSession {
+    /// Starts the simulator, then the bridge (or waits for the external one to log in).
+    pub async fn start(opts: &SessionOptions) -> Result<Self, LoadError> {
+        let acs_config = site::acs_config(opts.first_person, opts.persons);
+        match &opts.bridge {
+            BridgeChoice::Spawn { bin } => {
+                let listener = TcpListener::bind("127.0.0.1:0")
+                    .await
+                    .map_err(LoadError::Bind)?;
+                let acs = crate::acs::AcsSim::start(acs_config, listener);
+                let ingest = site::free_local_addr().map_err(LoadError::Bind)?;
+                let admin = site::free_local_addr().map_err(LoadError::Bind)?;
+                let config = BridgeConfig {
+                    ingest,
+                    admin,
+                    acs: acs.addr(),
+                    acs_user: "admin".to_owned(),
+                    acs_connections: opts.acs_connections,
+                    camera: opts.camera.clone(),
+                    journal: opts.work_dir.join("facegate-load.db"),
+                    cooldown: opts.cooldown,
+                    max_event_age: opts.max_event_age,
+                    queue_capacity: opts.queue_capacity,
+                };
+                let write = |path: PathBuf, text: String| {
+                    std::fs::create_dir_all(&opts.work_dir)
+                        .and_then(|()| std::fs::write(&path, text))
+                        .map_err(|source| LoadError::WriteConfig {
+                            path: path.clone(),
+                            source,
+                        })
+                        .map(|()| path)
+                };
+                let config_path = write(opts.work_dir.join("facegate.toml"), config.to_toml())?;
+                let log_path = opts.work_dir.join("bridge.log");
+                let token = site::random_token();
+                let mut bridge =
+                    BridgeProcess::spawn(bin, &config_path, &token, ACS_PASSWORD, &log_path)?;
+                bridge.wait_ready(admin, opts.ready_timeout).await?;
+                let pid = Some(bridge.pid());
+                Ok(Self {
+                    acs,
+                    url: Target::ingest_url(ingest, &token),
+                    bridge: Some(bridge),
+                    pid,
+                    config_path: Some(config_path),
+                    log_path: Some(log_path),
+                })
+            }
+            BridgeChoice::External {
+                url,
+                acs_listen,
+                pid,
+            } => {
+                let listener = TcpListener::bind(acs_listen)
+                    .await
+                    .map_err(LoadError::Bind)?;
+                let acs = crate::acs::AcsSim::start(acs_config, listener);
+                let start = Instant::now();
+                while acs.connections() == 0 {
+                    if start.elapsed() > opts.ready_timeout {
+                        return Err(LoadError::NotReady {
+                            secs: opts.ready_timeout.as_secs(),
+                            last: format!("no ACS connection to {acs_listen}"),
+                        });
+                    }
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                // Give the link a moment to log in and subscribe.
+                tokio::time::sleep(Duration::from_millis(500)).await;
+                Ok(Self {
+                    acs,
+                    url: url.clone(),
+                    bridge: None,
+                    pid: *pid,
+                    config_path: None,
+                    log_path: None,
+                })
+            }
+        }
+    }
+
+    /// The bridge's pid, when known.
+    pub fn bridge_pid(&self) -> Option<u32> {
+        self.pid
+    }
+
+    /// Whether a spawned bridge is still running (always true for an external one).
+    pub fn bridge_alive(&mut self) -> bool {
+        self.bridge.as_mut().is_none_or(BridgeProcess::is_running)
+    }
+
+    /// Runs one plan against the bridge.
+    pub async fn drive(&self, plan: SendPlan, grace: Duration) -> Result<Report, LoadError> {
+        super::drive(&self.acs, &self.url, plan, grace, self.pid).await
+    }
+
+    /// Stops a spawned bridge (SIGTERM, then SIGKILL after 5 s) and the simulator.
+    pub async fn stop(self) {
+        if let Some(bridge) = self.bridge {
+            bridge.stop(Duration::from_secs(5)).await;
+        }
+        self.acs.shutdown().await;
+    }
+}
