@@ -71,6 +71,12 @@ pub enum Command {
     },
     /// Query the journal of sightings.
     Journal(crate::journal_cmd::JournalArgs),
+    /// The identity table: unmapped persons seen, add one mapping, import a CSV.
+    Mapping {
+        /// What to do with the table.
+        #[command(subcommand)]
+        command: crate::mapping::MappingCommand,
+    },
 }
 
 /// Parses the process arguments, sets up logging and runs the command.
@@ -104,6 +110,11 @@ pub fn dispatch(command: Command) -> u8 {
         Command::Journal(args) => {
             crate::journal_cmd::journal_command(&args, &mut std::io::stdout().lock())
         }
+        Command::Mapping { command } => crate::mapping::mapping_command(
+            &command,
+            &mut std::io::stdout().lock(),
+            &mut std::io::stderr().lock(),
+        ),
     }
 }
 

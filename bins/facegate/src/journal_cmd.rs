@@ -174,7 +174,7 @@ pub fn write_table(rows: &[JournalRecord], out: &mut dyn Write) -> std::io::Resu
 }
 
 /// Escapes control characters so a name cannot move the cursor or forge table lines.
-fn printable(s: &str) -> String {
+pub fn printable(s: &str) -> String {
     s.chars()
         .flat_map(|c| {
             if c.is_control() {

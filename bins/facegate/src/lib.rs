@@ -27,6 +27,7 @@ pub mod duration;
 pub mod ingest;
 pub mod journal;
 pub mod journal_cmd;
+pub mod mapping;
 pub mod metrics;
 pub mod pipeline;
 pub mod secret;
