@@ -6,14 +6,12 @@
 //! ([`reload`]).
 
 use std::net::SocketAddr;
-use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use acs_client::{AcsConfig, AcsPool, TlsConfig};
 use anyhow::Context as _;
-use identity_core::{AccessPointId, ObjectId, PersonId};
-use identity_core::{Door, Engine, EngineConfig, IdentityMode, MappingTable, Policy, UnixMillis};
+use identity_core::Engine;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
@@ -27,9 +25,15 @@ use crate::pipeline::convert::unix_ms;
 use crate::pipeline::dispatch::{Lane, Target};
 use crate::pipeline::{FinishObserver, Pipeline, PipelineLimits, Recorder};
 
+mod engine;
 mod poll;
 pub mod reload;
+mod status;
 mod subscribe;
+
+pub use engine::engine_config;
+use engine::rebuild_state;
+use status::State;
 
 /// How long shutdown waits for queued and in-flight commands.
 pub const DRAIN_BOUND: Duration = Duration::from_secs(5);
@@ -165,158 +169,10 @@ impl BridgeHandle {
     }
 }
 
-/// What the admin endpoints read.
-struct State {
-    started: Instant,
-    dry_run: bool,
-    metrics: Arc<Metrics>,
-    lanes: Vec<Arc<Lane>>,
-}
-
-impl State {
-    fn refresh_links(&self) {
-        for lane in &self.lanes {
-            if let Some(g) = self.metrics.acs(&lane.name) {
-                g.link_up.store(lane.is_ready(), Ordering::Relaxed);
-            }
-        }
-    }
-}
-
-impl AdminSource for Arc<State> {
-    fn ready(&self) -> bool {
-        self.lanes.iter().all(|l| l.is_ready())
-    }
-
-    fn metrics(&self) -> String {
-        self.refresh_links();
-        self.metrics.render()
-    }
-
-    fn status(&self) -> serde_json::Value {
-        self.refresh_links();
-        let acs: Vec<_> = self
-            .lanes
-            .iter()
-            .map(|l| {
-                let (health, links) = match &l.target {
-                    Target::Pool(p) => {
-                        let s = p.state();
-                        (
-                            s.health.as_str(),
-                            s.links.iter().map(|x| x.as_str()).collect::<Vec<_>>(),
-                        )
-                    }
-                    Target::DryRun => ("dry_run", Vec::new()),
-                };
-                let depth = self
-                    .metrics
-                    .acs(&l.name)
-                    .map_or(0, |g| g.queue_depth.load(Ordering::Relaxed));
-                serde_json::json!({
-                    "name": l.name, "health": health, "links": links, "queue_depth": depth,
-                })
-            })
-            .collect();
-        serde_json::json!({
-            "version": env!("CARGO_PKG_VERSION"),
-            "uptime_seconds": self.started.elapsed().as_secs(),
-            "ready": AdminSource::ready(self),
-            "dry_run": self.dry_run,
-            "acs": acs,
-            "counts": self.metrics.outcome_counts(),
-        })
-    }
-}
-
 impl Recorder for JournalHandle {
     fn record(&self, record: JournalRecord) {
         JournalHandle::record(self, record);
     }
-}
-
-/// The engine configuration the config file describes.
-pub fn engine_config(config: &Config) -> anyhow::Result<EngineConfig> {
-    let doors = config
-        .doors
-        .iter()
-        .map(|d| Door {
-            camera: d.camera.clone(),
-            acs: d.acs.clone(),
-            access_point: AccessPointId(d.access_point),
-            direction: d.direction,
-        })
-        .collect();
-    let identity = match config.identity.mode {
-        config::IdentityMode::Same => IdentityMode::Same,
-        config::IdentityMode::ExternalId => IdentityMode::ExternalId,
-        config::IdentityMode::Table => {
-            let mut table = MappingTable::new();
-            for row in &config.identity.rows {
-                table
-                    .insert(
-                        PersonId(row.watcher_person_id),
-                        ObjectId(row.acs_object_id),
-                        row.name.clone(),
-                    )
-                    .map_err(|e| anyhow::anyhow!("identity table: person {} mapped twice", e.0))?;
-            }
-            IdentityMode::Table(table)
-        }
-    };
-    let p = &config.policy;
-    let policy = Policy {
-        max_event_age: p.max_event_age,
-        clock_skew: p.clock_skew,
-        cooldown: p.cooldown,
-        allow_lists: p.allow_lists.clone(),
-        deny_lists: p.deny_lists.clone(),
-        min_score: p.min_score,
-        ..Policy::default()
-    };
-    Ok(EngineConfig {
-        doors,
-        identity,
-        policy,
-    })
-}
-
-/// Replays recent journal rows into the engine so a restart neither re-opens a door within
-/// the cooldown nor accepts a re-delivered event. Returns (events, passes) remembered.
-fn rebuild_state(engine: &mut Engine, rows: &[JournalRecord]) -> (usize, usize) {
-    let (mut events, mut passes) = (0, 0);
-    for r in rows {
-        if engine.remember_event(&r.event_key, UnixMillis(r.event_time)) {
-            events += 1;
-        }
-        // The outcomes after which the ACS may have opened (or, dry run, would have).
-        let holds_cooldown = matches!(
-            r.outcome.as_str(),
-            "granted" | "denied_by_acs" | "acs_timeout" | "dry_run"
-        );
-        let (Some(person), Some(acs), Some(ap), Some(dir)) =
-            (r.person_id, &r.acs, r.access_point, r.direction.as_deref())
-        else {
-            continue;
-        };
-        let direction = match dir {
-            "in" => identity_core::Direction::In,
-            "out" => identity_core::Direction::Out,
-            _ => identity_core::Direction::Unknown,
-        };
-        if holds_cooldown
-            && engine.remember_pass(
-                PersonId(person),
-                acs,
-                AccessPointId(ap),
-                direction,
-                UnixMillis(r.received_at),
-            )
-        {
-            passes += 1;
-        }
-    }
-    (events, passes)
 }
 
 fn acs_client_config(a: &config::AcsServerConfig) -> AcsConfig {

@@ -1,13 +1,14 @@
 //! `facegate demo`: a scripted morning on loopback, with no config and no network.
 //!
-//! Layout: [`world`] holds the simulated people, cameras and the bridge config; [`http`] is a
-//! tiny loopback client; [`script`] the steps and their checks; this module starts the
-//! simulated ACS (`sim::acs`), the simulated Watcher (`sim::watcher`) and the real bridge
-//! ([`crate::app::Bridge`]) in one process. The bridge registers its subscriptions with the
+//! Layout: [`world`] holds the simulated people, cameras and the bridge config; `http` is a
+//! tiny loopback client; [`script`] the steps; [`report`] the table and the ACS-log audit.
+//! This module starts the simulated ACS (`sim::acs`), the simulated Watcher (`sim::watcher`)
+//! and the real bridge ([`crate::app::Bridge`]) in one process. The bridge registers its subscriptions with the
 //! simulated Watcher through the real `watcher-api` client, then every recognition travels
 //! Watcher → HTTP → bridge → OIF over TCP → ACS, exactly as in production.
 
 mod http;
+pub mod report;
 pub mod script;
 pub mod world;
 

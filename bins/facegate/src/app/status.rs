@@ -1,0 +1,73 @@
+//! What `/readyz`, `/metrics` and `/api/status` report about a running bridge.
+
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::Instant;
+
+use crate::admin::AdminSource;
+use crate::metrics::Metrics;
+use crate::pipeline::dispatch::{Lane, Target};
+
+/// What the admin endpoints read.
+pub(super) struct State {
+    pub(super) started: Instant,
+    pub(super) dry_run: bool,
+    pub(super) metrics: Arc<Metrics>,
+    pub(super) lanes: Vec<Arc<Lane>>,
+}
+
+impl State {
+    fn refresh_links(&self) {
+        for lane in &self.lanes {
+            if let Some(g) = self.metrics.acs(&lane.name) {
+                g.link_up.store(lane.is_ready(), Ordering::Relaxed);
+            }
+        }
+    }
+}
+
+impl AdminSource for Arc<State> {
+    fn ready(&self) -> bool {
+        self.lanes.iter().all(|l| l.is_ready())
+    }
+
+    fn metrics(&self) -> String {
+        self.refresh_links();
+        self.metrics.render()
+    }
+
+    fn status(&self) -> serde_json::Value {
+        self.refresh_links();
+        let acs: Vec<_> = self
+            .lanes
+            .iter()
+            .map(|l| {
+                let (health, links) = match &l.target {
+                    Target::Pool(p) => {
+                        let s = p.state();
+                        (
+                            s.health.as_str(),
+                            s.links.iter().map(|x| x.as_str()).collect::<Vec<_>>(),
+                        )
+                    }
+                    Target::DryRun => ("dry_run", Vec::new()),
+                };
+                let depth = self
+                    .metrics
+                    .acs(&l.name)
+                    .map_or(0, |g| g.queue_depth.load(Ordering::Relaxed));
+                serde_json::json!({
+                    "name": l.name, "health": health, "links": links, "queue_depth": depth,
+                })
+            })
+            .collect();
+        serde_json::json!({
+            "version": env!("CARGO_PKG_VERSION"),
+            "uptime_seconds": self.started.elapsed().as_secs(),
+            "ready": AdminSource::ready(self),
+            "dry_run": self.dry_run,
+            "acs": acs,
+            "counts": self.metrics.outcome_counts(),
+        })
+    }
+}
