@@ -32,8 +32,8 @@ pub struct Args {
     /// Also write each received command as a JSON line {ts, conn, line} to FILE (appended).
     #[arg(long, value_name = "FILE")]
     log: Option<PathBuf>,
-    /// A fault knob; repeatable: delay=200ms[,KIND], silent=KIND, drop-after=N,
-    /// garbage[=KIND], reject-login[=CODE], byte-by-byte, coalesce.
+    /// A fault knob; repeatable: `delay=200ms[,KIND]`, `silent=KIND`, `drop-after=N`,
+    /// `garbage[=KIND]`, `reject-login[=CODE]`, `byte-by-byte`, `coalesce`.
     #[arg(long = "fail", value_name = "KNOB")]
     fail: Vec<String>,
     /// Behave like an older server: SUBSCRIBE CE / CE_WITH_NAMES answer ERROR 2.

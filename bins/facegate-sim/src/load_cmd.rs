@@ -177,6 +177,7 @@ fn plan(args: &Args, rate: f64, duration: Duration, run_id: String) -> SendPlan 
         camera: args.camera.clone(),
         run_id,
         request_timeout: args.request_timeout,
+        then: Vec::new(),
     }
 }
 
@@ -216,6 +217,7 @@ async fn drive(args: Args) -> anyhow::Result<()> {
         queue_capacity: args.queue_capacity,
         work_dir: work_dir.clone(),
         ready_timeout: Duration::from_secs(20),
+        watcher_url: None,
     };
     let session = LoadSession::start(&opts)
         .await

@@ -85,6 +85,11 @@ impl AcsPool {
 
     /// Sends `ALLOWPASS ap obj dir`. Never re-sends after a write whose reply is unknown; see
     /// [`PassOutcome`] for what each result means.
+    ///
+    /// Dropping the returned future is safe but leaves the result unknown: a command not yet
+    /// written is never written; one already written is not re-sent (not even after
+    /// `ERROR 4`), and its reply is still read by the link, so it cannot be taken for the
+    /// reply to a later command. Record such a pass as `acs_timeout`, never as not sent.
     pub async fn allow_pass(
         &self,
         ap: AccessPointId,

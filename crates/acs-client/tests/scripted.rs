@@ -251,19 +251,51 @@ async fn a_caller_that_gave_up_gets_no_retry_after_not_logged_in() {
     script.extend([
         Step::Expect("ALLOWPASS 1 6 IN"),
         // The caller drops its future while this reply is on its way.
-        Step::Sleep(150),
+        Step::Sleep(400),
         Step::Send("ERROR 4 NOT LOGGED IN\r\n"),
         Step::Expect("LOGIN"),
         Step::Send("OK\r\n"),
     ]);
     let peer = scripted(script).await;
-    let pool = ready_pool(config(peer.addr)).await;
+    let mut cfg = config(peer.addr);
+    cfg.reply_timeout = Duration::from_secs(1);
+    let pool = ready_pool(cfg).await;
     let gave_up =
-        tokio::time::timeout(Duration::from_millis(50), pass(&pool, 1, 6, in_ms(2000))).await;
+        tokio::time::timeout(Duration::from_millis(100), pass(&pool, 1, 6, in_ms(3000))).await;
     assert!(gave_up.is_err(), "the caller stopped waiting");
     // Time for the ERROR 4, the re-login and (wrongly) a retry nobody would hear about.
-    tokio::time::sleep(Duration::from_millis(400)).await;
+    tokio::time::sleep(Duration::from_millis(600)).await;
     pool.shutdown().await;
     let lines = peer.finish().await;
     assert_eq!(count(&lines, "ALLOWPASS"), 1, "{lines:?}");
+}
+
+#[tokio::test]
+async fn a_dropped_caller_neither_causes_a_resend_nor_shifts_replies_to_the_next_command() {
+    let mut script = Vec::from(login());
+    script.extend([
+        Step::Expect("ALLOWPASS 1 6 IN"),
+        // Within the reply timeout, but after the caller stopped waiting.
+        Step::Sleep(400),
+        Step::Send("OK\r\n"),
+        Step::Expect("ALLOWPASS 1 7 IN"),
+        Step::Send("ERROR 7 UNKNOWN OBJECT\r\n"),
+    ]);
+    let peer = scripted(script).await;
+    let mut cfg = config(peer.addr);
+    cfg.reply_timeout = Duration::from_secs(1);
+    let pool = ready_pool(cfg).await;
+    let gave_up =
+        tokio::time::timeout(Duration::from_millis(100), pass(&pool, 1, 6, in_ms(3000))).await;
+    assert!(gave_up.is_err(), "the caller stopped waiting");
+    let next = pass(&pool, 1, 7, in_ms(2000)).await;
+    assert_eq!(next.error_code(), Some(ErrorCode::UnknownObject));
+    assert!(
+        pool.is_ready(),
+        "the in-flight reply was consumed, the link stays up"
+    );
+    pool.shutdown().await;
+    let lines = peer.finish().await;
+    assert_eq!(count(&lines, "ALLOWPASS 1 6 IN"), 1, "{lines:?}");
+    assert_eq!(count(&lines, "LOGIN"), 1, "{lines:?}");
 }

@@ -232,3 +232,22 @@ fn default_limits_are_8_mib_for_clients_and_64_kib_for_servers() {
     assert_eq!(ClientCodec::new().max_line(), 8 * 1024 * 1024);
     assert_eq!(ServerCodec::default().max_line(), 64 * 1024);
 }
+
+#[test]
+fn a_login_line_behind_a_byte_order_mark_or_other_junk_is_redacted_too() {
+    let items = decode_chunks(
+        ServerCodec::new(),
+        "\u{feff}LOGIN 1.8 admin hunter2\r\n\0login 1.8 \"admin\" \"hunter2\"\r\nxLOGIN hunter2\r\n"
+            .as_bytes(),
+        &[],
+    );
+    assert_eq!(items.len(), 3);
+    for item in &items {
+        match item {
+            ServerInbound::Malformed { line, .. } => {
+                assert!(!line.contains("hunter2"), "{line}");
+            }
+            other => panic!("expected Malformed, got {other:?}"),
+        }
+    }
+}

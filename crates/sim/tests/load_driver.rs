@@ -101,6 +101,7 @@ fn plan(mode: ConnectionMode, rate: f64) -> SendPlan {
         camera: "load".to_owned(),
         run_id: "test".to_owned(),
         request_timeout: Duration::from_secs(5),
+        then: Vec::new(),
     }
 }
 

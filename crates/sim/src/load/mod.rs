@@ -40,6 +40,7 @@
 //!     camera: "load".to_owned(),
 //!     run_id: "run1".to_owned(),
 //!     request_timeout: Duration::from_secs(10),
+//!     then: Vec::new(),
 //! };
 //! let url = "http://127.0.0.1:8080/watcher/events/0123456789abcdef0123456789abcdef";
 //! let report = drive(&acs, url, plan, Duration::from_secs(5), None).await?;
@@ -65,7 +66,7 @@ use std::time::{Duration, Instant};
 
 pub use error::LoadError;
 pub use report::{Report, RunInfo};
-pub use sender::{ConnectionMode, SendOutcome, SendPlan, SendRecord};
+pub use sender::{ConnectionMode, Phase, SendOutcome, SendPlan, SendRecord};
 pub use session::{BridgeChoice, LoadSession, SessionOptions};
 pub use target::Target;
 
@@ -76,6 +77,18 @@ use rss::RssSampler;
 /// How often the bridge's `VmRSS` is sampled during a run.
 pub const RSS_INTERVAL: Duration = Duration::from_millis(100);
 
+/// Everything one run produced: the report and the raw material behind it (drills judge
+/// individual events).
+#[derive(Clone, Debug)]
+pub struct Run {
+    /// The report.
+    pub report: Report,
+    /// Every event as sent.
+    pub sends: Vec<SendRecord>,
+    /// Every `ALLOWPASS` seen.
+    pub arrivals: arrivals::Arrivals,
+}
+
 /// Sends `plan` to `url`, waits up to `grace` after the last answer for the `ALLOWPASS`es
 /// still due at `acs`, and reports. `bridge_pid`, when known, is sampled for memory.
 pub async fn drive(
@@ -85,13 +98,27 @@ pub async fn drive(
     grace: Duration,
     bridge_pid: Option<u32>,
 ) -> Result<Report, LoadError> {
-    if !(plan.rate.is_finite() && plan.rate > 0.0) {
+    Ok(drive_detailed(acs, url, plan, grace, bridge_pid)
+        .await?
+        .report)
+}
+
+/// [`drive`], keeping every send and arrival.
+pub async fn drive_detailed(
+    acs: &AcsSimHandle,
+    url: &str,
+    plan: SendPlan,
+    grace: Duration,
+    bridge_pid: Option<u32>,
+) -> Result<Run, LoadError> {
+    let phases = plan.phases();
+    if !phases.iter().all(|p| p.rate.is_finite() && p.rate > 0.0) {
         return Err(LoadError::BadOption {
             name: "rate",
             reason: "must be a positive number of events per second",
         });
     }
-    if plan.duration.is_zero() || plan.total() == 0 {
+    if plan.total() == 0 {
         return Err(LoadError::BadOption {
             name: "duration",
             reason: "sends no event at this rate",
@@ -108,12 +135,13 @@ pub async fn drive(
         ConnectionMode::KeepAlive { connections } => ("keep-alive", connections.max(1)),
         ConnectionMode::PerRequest { max_in_flight } => ("new-connection", max_in_flight.max(1)),
     };
+    let total_duration = plan.total_duration();
     let info = RunInfo {
         target: target::redact_path(url),
         mode: mode.to_owned(),
         connections,
-        offered_rate: plan.rate,
-        duration: plan.duration,
+        offered_rate: plan.total() as f64 / total_duration.as_secs_f64().max(1e-9),
+        duration: total_duration,
     };
     let collector = ArrivalCollector::start(acs);
     let sampler = bridge_pid.map(|pid| RssSampler::start(pid, RSS_INTERVAL));
@@ -131,5 +159,10 @@ pub async fn drive(
         Some(s) => Some(s.finish().await),
         None => None,
     };
-    Ok(report::build(&info, &sends, &arrivals, rss))
+    let report = report::build(&info, &sends, &arrivals, rss);
+    Ok(Run {
+        report,
+        sends,
+        arrivals,
+    })
 }

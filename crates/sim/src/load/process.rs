@@ -12,7 +12,7 @@ use tokio::net::TcpStream;
 use tokio::process::{Child, Command};
 
 use super::error::LoadError;
-use super::site::{PASSWORD_ENV, TOKEN_ENV};
+use super::site::{PASSWORD_ENV, TOKEN_ENV, WATCHER_KEY_ENV};
 
 /// A running `facegate run -c CONFIG`, killed when dropped.
 #[derive(Debug)]
@@ -47,6 +47,7 @@ impl BridgeProcess {
             .arg(config)
             .env(TOKEN_ENV, token)
             .env(PASSWORD_ENV, acs_password)
+            .env(WATCHER_KEY_ENV, "load-driver-watcher-key")
             .stdin(Stdio::null())
             .stdout(open_log()?)
             .stderr(open_log()?)

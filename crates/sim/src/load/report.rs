@@ -306,6 +306,7 @@ mod tests {
             person,
             intended: t(at_ms),
             sent: Some(t(at_ms + 1)),
+            event_secs: 1_700_000_000,
             outcome,
         }
     }

@@ -51,12 +51,64 @@ pub struct SendPlan {
     pub run_id: String,
     /// How long one request (connect included) may take before it counts as a timeout.
     pub request_timeout: Duration,
+    /// Further phases sent right after the first (`rate` for `duration`), e.g. a burst and
+    /// a recovery; usually empty.
+    pub then: Vec<Phase>,
+}
+
+/// A stretch of the schedule at one rate.
+#[derive(Clone, Copy, PartialEq, Debug)]
+pub struct Phase {
+    /// Events per second (positive).
+    pub rate: f64,
+    /// How long.
+    pub duration: Duration,
+}
+
+impl Phase {
+    fn events(&self) -> u64 {
+        if self.rate.is_finite() && self.rate > 0.0 {
+            (self.rate * self.duration.as_secs_f64()).round() as u64
+        } else {
+            0
+        }
+    }
 }
 
 impl SendPlan {
+    /// Every phase in order, the first being `rate` for `duration`.
+    pub fn phases(&self) -> Vec<Phase> {
+        let first = Phase {
+            rate: self.rate,
+            duration: self.duration,
+        };
+        std::iter::once(first)
+            .chain(self.then.iter().copied())
+            .collect()
+    }
+
     /// How many events the plan sends.
     pub fn total(&self) -> u64 {
-        (self.rate * self.duration.as_secs_f64()).round() as u64
+        self.phases().iter().map(Phase::events).sum()
+    }
+
+    /// The whole sending time.
+    pub fn total_duration(&self) -> Duration {
+        self.phases().iter().map(|p| p.duration).sum()
+    }
+
+    /// The planned send time of each event, as an offset from the start.
+    fn offsets(&self) -> impl Iterator<Item = Duration> {
+        let mut start = Duration::ZERO;
+        let mut out = Vec::new();
+        for p in self.phases() {
+            let n = p.events();
+            out.push((start, p.rate, n));
+            start += p.duration;
+        }
+        out.into_iter().flat_map(|(start, rate, n)| {
+            (0..n).map(move |j| start + Duration::from_secs_f64(j as f64 / rate))
+        })
     }
 
     /// The person id of event `i`.
@@ -104,6 +156,8 @@ pub struct SendRecord {
     pub intended: SystemTime,
     /// When its first byte was handed to the connection (`None`: never sent).
     pub sent: Option<SystemTime>,
+    /// The event time in the body, Unix seconds (0 when never sent).
+    pub event_secs: u64,
     /// How it ended.
     pub outcome: SendOutcome,
 }
@@ -125,7 +179,7 @@ struct Ctx {
 pub async fn run(target: Target, plan: SendPlan) -> Vec<SendRecord> {
     let (results_tx, mut results_rx) = mpsc::unbounded_channel();
     let total = plan.total();
-    let rate = plan.rate;
+    let offsets: Vec<Duration> = plan.offsets().collect();
     let ctx = Arc::new(Ctx {
         target,
         plan,
@@ -134,8 +188,7 @@ pub async fn run(target: Target, plan: SendPlan) -> Vec<SendRecord> {
     let mut dispatch = Dispatch::new(&ctx);
     let start_instant = Instant::now();
     let start_wall = SystemTime::now();
-    for i in 0..total {
-        let offset = Duration::from_secs_f64(i as f64 / rate);
+    for (i, offset) in (0u64..).zip(offsets) {
         let due = start_instant + offset;
         if due > Instant::now() {
             tokio::time::sleep_until(due.into()).await;
@@ -241,6 +294,7 @@ async fn send_one(ctx: &Ctx, conn: &mut Option<Conn>, job: Job, close: bool) -> 
         person: job.person,
         intended: job.intended,
         sent: None,
+        event_secs: 0,
         outcome: SendOutcome::Connect,
     };
     let timeout = ctx.plan.request_timeout;
@@ -278,6 +332,7 @@ async fn send_one(ctx: &Ctx, conn: &mut Option<Conn>, job: Job, close: bool) -> 
         return rec;
     };
     rec.sent = Some(SystemTime::now());
+    rec.event_secs = now_secs;
     let exchange = async {
         let resp = c.send_request(req).await?;
         let status = resp.status().as_u16();
@@ -296,4 +351,34 @@ async fn send_one(ctx: &Ctx, conn: &mut Option<Conn>, job: Job, close: bool) -> 
         }
     };
     rec
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phases_follow_each_other_at_their_own_rates() {
+        let plan = SendPlan {
+            rate: 10.0,
+            duration: Duration::from_secs(1),
+            mode: ConnectionMode::KeepAlive { connections: 1 },
+            first_person: 5,
+            persons: 3,
+            camera: "c".to_owned(),
+            run_id: "r".to_owned(),
+            request_timeout: Duration::from_secs(1),
+            then: vec![Phase {
+                rate: 100.0,
+                duration: Duration::from_millis(100),
+            }],
+        };
+        assert_eq!(plan.total(), 20);
+        assert_eq!(plan.total_duration(), Duration::from_millis(1_100));
+        let offsets: Vec<Duration> = plan.offsets().collect();
+        assert_eq!(offsets[1], Duration::from_millis(100));
+        assert_eq!(offsets[10], Duration::from_secs(1));
+        assert_eq!(offsets[11], Duration::from_millis(1_010));
+        assert_eq!((plan.person(0), plan.person(2), plan.person(3)), (5, 7, 5));
+    }
 }

@@ -5,7 +5,10 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+use std::sync::atomic::Ordering;
+
 use tokio::net::TcpListener;
+use tokio::sync::Mutex;
 
 use super::error::LoadError;
 use super::process::BridgeProcess;
@@ -61,6 +64,19 @@ pub struct SessionOptions {
     pub work_dir: PathBuf,
     /// How long to wait for the bridge to be ready (logged in to the simulator).
     pub ready_timeout: Duration,
+    /// A spawned bridge's `[watcher] url` (push mode, one subscription), e.g. a dead address
+    /// for the "Watcher down at start" drill; `None`: no `[watcher]` section.
+    pub watcher_url: Option<String>,
+}
+
+/// What it takes to start the spawned bridge again on the same config and journal.
+#[derive(Debug)]
+struct Relaunch {
+    bin: PathBuf,
+    config: PathBuf,
+    token: String,
+    log: PathBuf,
+    admin: SocketAddr,
 }
 
 /// A running simulator and bridge.
@@ -69,8 +85,9 @@ pub struct LoadSession {
     /// The simulator the bridge sends `ALLOWPASS` to.
     pub acs: AcsSimHandle,
     url: String,
-    bridge: Option<BridgeProcess>,
-    pid: Option<u32>,
+    bridge: Mutex<Option<BridgeProcess>>,
+    pid: std::sync::atomic::AtomicU32,
+    relaunch: Option<Relaunch>,
     /// The generated config (spawned bridge only).
     pub config_path: Option<PathBuf>,
     /// The bridge's output (spawned bridge only).
@@ -100,6 +117,7 @@ impl LoadSession {
                     cooldown: opts.cooldown,
                     max_event_age: opts.max_event_age,
                     queue_capacity: opts.queue_capacity,
+                    watcher_url: opts.watcher_url.clone(),
                 };
                 let write = |path: PathBuf, text: String| {
                     std::fs::create_dir_all(&opts.work_dir)
@@ -116,12 +134,19 @@ impl LoadSession {
                 let mut bridge =
                     BridgeProcess::spawn(bin, &config_path, &token, ACS_PASSWORD, &log_path)?;
                 bridge.wait_ready(admin, opts.ready_timeout).await?;
-                let pid = Some(bridge.pid());
+                let pid = bridge.pid();
                 Ok(Self {
                     acs,
                     url: Target::ingest_url(ingest, &token),
-                    bridge: Some(bridge),
-                    pid,
+                    bridge: Mutex::new(Some(bridge)),
+                    pid: pid.into(),
+                    relaunch: Some(Relaunch {
+                        bin: bin.clone(),
+                        config: config_path.clone(),
+                        token,
+                        log: log_path.clone(),
+                        admin,
+                    }),
                     config_path: Some(config_path),
                     log_path: Some(log_path),
                 })
@@ -150,8 +175,9 @@ impl LoadSession {
                 Ok(Self {
                     acs,
                     url: url.clone(),
-                    bridge: None,
-                    pid: *pid,
+                    bridge: Mutex::new(None),
+                    pid: pid.unwrap_or(0).into(),
+                    relaunch: None,
                     config_path: None,
                     log_path: None,
                 })
@@ -161,22 +187,69 @@ impl LoadSession {
 
     /// The bridge's pid, when known.
     pub fn bridge_pid(&self) -> Option<u32> {
-        self.pid
+        Some(self.pid.load(Ordering::Relaxed)).filter(|&p| p != 0)
+    }
+
+    /// The spawned bridge's admin address (`None` for an external bridge).
+    pub fn admin(&self) -> Option<SocketAddr> {
+        self.relaunch.as_ref().map(|r| r.admin)
+    }
+
+    /// The ingest URL (token included: keep it out of logs).
+    pub fn url(&self) -> &str {
+        &self.url
     }
 
     /// Whether a spawned bridge is still running (always true for an external one).
-    pub fn bridge_alive(&mut self) -> bool {
-        self.bridge.as_mut().is_none_or(BridgeProcess::is_running)
+    pub async fn bridge_alive(&self) -> bool {
+        self.bridge
+            .lock()
+            .await
+            .as_mut()
+            .is_none_or(BridgeProcess::is_running)
+    }
+
+    /// Kills a spawned bridge with SIGKILL, as a crash would.
+    pub async fn kill_bridge(&self) {
+        if let Some(bridge) = self.bridge.lock().await.take() {
+            bridge.kill().await;
+        }
+    }
+
+    /// Starts the spawned bridge again on the same config, journal and token, and waits
+    /// until it is ready; returns how long that took.
+    pub async fn restart_bridge(&self, within: Duration) -> Result<Duration, LoadError> {
+        let Some(r) = &self.relaunch else {
+            return Err(LoadError::BadOption {
+                name: "bridge",
+                reason: "an external bridge cannot be restarted from here",
+            });
+        };
+        let start = Instant::now();
+        let mut bridge = BridgeProcess::spawn(&r.bin, &r.config, &r.token, ACS_PASSWORD, &r.log)?;
+        self.pid.store(bridge.pid(), Ordering::Relaxed);
+        let ready = bridge.wait_ready(r.admin, within).await;
+        *self.bridge.lock().await = Some(bridge);
+        ready.map(|()| start.elapsed())
     }
 
     /// Runs one plan against the bridge.
     pub async fn drive(&self, plan: SendPlan, grace: Duration) -> Result<Report, LoadError> {
-        super::drive(&self.acs, &self.url, plan, grace, self.pid).await
+        super::drive(&self.acs, &self.url, plan, grace, self.bridge_pid()).await
+    }
+
+    /// Runs one plan against the bridge, keeping every send and arrival.
+    pub async fn drive_detailed(
+        &self,
+        plan: SendPlan,
+        grace: Duration,
+    ) -> Result<super::Run, LoadError> {
+        super::drive_detailed(&self.acs, &self.url, plan, grace, self.bridge_pid()).await
     }
 
     /// Stops a spawned bridge (SIGTERM, then SIGKILL after 5 s) and the simulator.
     pub async fn stop(self) {
-        if let Some(bridge) = self.bridge {
+        if let Some(bridge) = self.bridge.into_inner() {
             bridge.stop(Duration::from_secs(5)).await;
         }
         self.acs.shutdown().await;

@@ -66,7 +66,13 @@ pub struct BridgeConfig {
     pub max_event_age: Duration,
     /// `[ingest] queue_capacity` (`None`: the bridge's default).
     pub queue_capacity: Option<u32>,
+    /// `[watcher] url` (push mode, API key from [`WATCHER_KEY_ENV`], one subscription);
+    /// `None`: no `[watcher]` section.
+    pub watcher_url: Option<String>,
 }
+
+/// Environment variable the generated config names for the Watcher API key.
+pub const WATCHER_KEY_ENV: &str = "FACEGATE_LOAD_WATCHER_KEY";
 
 fn quoted(s: &str) -> String {
     toml::Value::String(s.to_owned()).to_string()
@@ -87,9 +93,24 @@ impl BridgeConfig {
             .queue_capacity
             .map(|q| format!("queue_capacity = {q}\n"))
             .unwrap_or_default();
+        let watcher = self
+            .watcher_url
+            .as_ref()
+            .map(|url| {
+                format!(
+                    "[watcher]\nurl = {url}\napi_key_env = {key}\nmode = \"push\"\n\
+                     public_url = {public}\n\n\
+                     [[watcher.subscribe]]\nevent_type = \"push_person_list\"\n\
+                     notification_type = \"1\"\n\n",
+                    url = quoted(url),
+                    key = quoted(WATCHER_KEY_ENV),
+                    public = quoted(&format!("http://{}", self.ingest)),
+                )
+            })
+            .unwrap_or_default();
         format!(
             "# Written by `facegate-sim load`.\n\
-             [ingest]\nlisten = {ingest}\ntoken_env = {token_env}\n{queue}\n\
+             [ingest]\nlisten = {ingest}\ntoken_env = {token_env}\n{queue}\n{watcher}\
              [[acs]]\nname = \"sim\"\naddress = {acs}\nuser = {user}\n\
              password_env = {password_env}\nconnections = {conns}\nreply_timeout = \"2s\"\n\n\
              [[door]]\ncamera = {camera}\nacs = \"sim\"\naccess_point = {ap}\ndirection = \"in\"\n\n\
@@ -130,6 +151,7 @@ mod tests {
             cooldown: Duration::from_millis(1500),
             max_event_age: Duration::from_secs(60),
             queue_capacity: Some(4096),
+            watcher_url: Some("http://127.0.0.1:9".to_owned()),
         };
         let v: toml::Value = toml::from_str(&c.to_toml()).expect("valid TOML");
         assert_eq!(v["ingest"]["listen"].as_str(), Some("127.0.0.1:8081"));
@@ -144,6 +166,12 @@ mod tests {
         assert_eq!(v["policy"]["max_event_age"].as_str(), Some("60s"));
         assert_eq!(v["journal"]["path"].as_str(), Some("/tmp/x y/facegate.db"));
         assert_eq!(v["admin"]["listen"].as_str(), Some("127.0.0.1:9091"));
+        assert_eq!(v["watcher"]["url"].as_str(), Some("http://127.0.0.1:9"));
+        assert_eq!(v["watcher"]["mode"].as_str(), Some("push"));
+        assert_eq!(
+            v["watcher"]["subscribe"][0]["event_type"].as_str(),
+            Some("push_person_list")
+        );
     }
 
     #[test]
