@@ -4,6 +4,27 @@
 //! [`BridgeHandle`] with the bound addresses; [`run`] adds signal handling around it.
 //! SIGHUP (and a change of the identity table file) reloads doors, identity and policy
 //! ([`reload`]).
+//!
+//! Layout: this module starts and stops everything; `engine` turns the config into the
+//! engine's and replays the journal; `status` answers the admin endpoints; `subscribe` and
+//! `poll` talk to Watcher in the background; [`reload`] applies hot reloads.
+//!
+//! Embedding the bridge in another program:
+//!
+//! ```no_run
+//! use facegate_bridge::app::{Bridge, RunOptions};
+//! use facegate_bridge::config::Config;
+//!
+//! # async fn embed() -> anyhow::Result<()> {
+//! let config = Config::load(std::path::Path::new("facegate.toml"))
+//!     .map_err(|e| anyhow::anyhow!(e.lines().join("\n")))?;
+//! let bridge = Bridge::start(config, RunOptions::default()).await?;
+//! println!("webhook on {:?}, admin on {:?}", bridge.ingest_addr, bridge.admin_addr);
+//! // … until it is time to stop:
+//! bridge.shutdown().await?;
+//! # Ok(())
+//! # }
+//! ```
 
 use std::net::SocketAddr;
 use std::sync::Arc;
