@@ -270,7 +270,6 @@ impl Bridge {
             options.observer.clone(),
             PipelineLimits {
                 intake: queue_capacity,
-                per_acs: queue_capacity,
             },
         );
         let state = Arc::new(State {

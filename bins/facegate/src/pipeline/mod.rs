@@ -20,7 +20,7 @@ use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
-use identity_core::{Decision, Engine, Outcome, UnixMillis};
+use identity_core::{Allow, Decision, Engine, Outcome, UnixMillis};
 use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 
@@ -29,21 +29,16 @@ use crate::metrics::Metrics;
 use convert::{unix_ms, Arrival};
 use dispatch::Lane;
 
-/// Sizes of the bounded queues.
+/// Size of the bounded intake queue (each [`Lane`] carries its own bound).
 #[derive(Debug, Clone, Copy)]
 pub struct PipelineLimits {
     /// Sightings accepted but not yet decided.
     pub intake: usize,
-    /// Commands queued or in flight per ACS.
-    pub per_acs: usize,
 }
 
 impl Default for PipelineLimits {
     fn default() -> Self {
-        Self {
-            intake: 1024,
-            per_acs: 256,
-        }
+        Self { intake: 1024 }
     }
 }
 
@@ -231,19 +226,12 @@ async fn decide_one(shared: &Arc<Shared>, lanes: &HashMap<String, Arc<Lane>>, ar
             Decision::Allow(allow) => {
                 let Some(lane) = lanes.get(&allow.acs).cloned() else {
                     // Config validation makes this unreachable; fail closed all the same.
-                    let mut f = Finished::for_allow(&allow);
-                    f.outcome = Outcome::AcsUnavailable;
-                    f.detail = Some("no such ACS".to_owned());
-                    shared
-                        .engine
-                        .lock()
-                        .unwrap_or_else(|p| p.into_inner())
-                        .settle(&allow, Outcome::AcsUnavailable, now);
-                    shared.finish(&arrival, f);
+                    not_sent(shared, &arrival, &allow, now, "no such ACS");
                     continue;
                 };
                 // Waiting here is the backpressure: the intake queue fills and ingest answers 503.
                 let Ok(permit) = lane.permits.clone().acquire_owned().await else {
+                    not_sent(shared, &arrival, &allow, now, "ACS lane closed");
                     continue;
                 };
                 if let Some(g) = shared.metrics.acs(&lane.name) {
@@ -259,4 +247,18 @@ async fn decide_one(shared: &Arc<Shared>, lanes: &HashMap<String, Arc<Lane>>, ar
             }
         }
     }
+}
+
+/// Finishes an allowed sighting whose command was never handed to a lane: `acs_unavailable`,
+/// and the cooldown taken for it is released.
+fn not_sent(shared: &Shared, arrival: &Arrival, allow: &Allow, now: UnixMillis, why: &str) {
+    shared
+        .engine
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .settle(allow, Outcome::AcsUnavailable, now);
+    let mut f = Finished::for_allow(allow);
+    f.outcome = Outcome::AcsUnavailable;
+    f.detail = Some(why.to_owned());
+    shared.finish(arrival, f);
 }
