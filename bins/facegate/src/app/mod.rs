@@ -224,6 +224,12 @@ impl Bridge {
         let window = (p.max_event_age + p.clock_skew).max(p.cooldown);
         let since = unix_ms(SystemTime::now()) - i64::try_from(window.as_millis()).unwrap_or(0);
         let rows = store.recent(since).context("reading recent journal rows")?;
+        if rows.len() >= journal::RECENT_CAP {
+            tracing::warn!(
+                rows = rows.len(),
+                "more journal rows in the replay window than are replayed; only the newest count"
+            );
+        }
         let (events, passes) = rebuild_state(&mut engine, &rows);
         tracing::info!(
             rows = rows.len(),
