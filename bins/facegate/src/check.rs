@@ -1,6 +1,9 @@
-//! `facegate check -c F`: validate a configuration and report every problem, one line each.
+//! `facegate check -c F [--online]`: validate a configuration and report every problem, one
+//! line each; with `--online` also run the checks against Watcher and the ACS
+//! ([`crate::online`]).
 
 use std::path::Path;
+use std::time::Duration;
 
 use crate::cli::{EXIT_ERROR, EXIT_OK, EXIT_PROBLEMS};
 use crate::config::{problem_lines, Config, IdentityMode, WatcherMode};
@@ -10,13 +13,14 @@ use crate::config::{problem_lines, Config, IdentityMode, WatcherMode};
 pub struct CheckReport {
     /// Lines for stdout: errors, then warnings, then a summary.
     pub lines: Vec<String>,
-    /// 0 = valid, 1 = errors found, 2 = `--online` asked (not implemented yet).
+    /// 0 = valid (and every online check passed), 1 = errors found or an online check
+    /// failed, 2 = a peer was unreachable.
     pub exit: u8,
 }
 
-/// Validates the file at `path`. `online` is accepted but not implemented yet (issue 6): after
-/// a valid offline check it says so and exits 2 rather than pretending.
-pub fn check(path: &Path, online: bool) -> CheckReport {
+/// Validates the file at `path`; with `online = Some(timeout)` a valid config is also checked
+/// against Watcher and the ACS, each request bounded by `timeout`.
+pub fn check(path: &Path, online: Option<Duration>) -> CheckReport {
     match Config::load(path) {
         Err(e) => {
             let mut lines = e.lines();
@@ -35,14 +39,25 @@ pub fn check(path: &Path, online: bool) -> CheckReport {
         Ok(config) => {
             let mut lines = problem_lines(path, &[], &config.warnings);
             lines.push(summary(&config));
-            if online {
-                lines.push(
-                    "check --online: not implemented yet (issue 6); only the offline checks ran"
-                        .to_string(),
-                );
+            if let Some(timeout) = online {
+                let runtime = match tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                {
+                    Ok(r) => r,
+                    Err(e) => {
+                        lines.push(format!("facegate: cannot start the async runtime: {e}"));
+                        return CheckReport {
+                            lines,
+                            exit: EXIT_ERROR,
+                        };
+                    }
+                };
+                let report = runtime.block_on(crate::online::check_online(&config, timeout));
+                lines.extend(report.lines());
                 return CheckReport {
                     lines,
-                    exit: EXIT_ERROR,
+                    exit: report.exit(),
                 };
             }
             CheckReport {
@@ -148,7 +163,7 @@ table = "people.csv"
         let dir = tempfile::tempdir().unwrap();
         let path = write(dir.path(), VALID);
         set_mode(&path, 0o644);
-        let report = check(&path, false);
+        let report = check(&path, None);
         assert_eq!(report.exit, EXIT_OK, "{:?}", report.lines);
         assert_eq!(report.lines.len(), 3, "{:?}", report.lines);
         assert!(report.lines[0].ends_with(
@@ -167,7 +182,7 @@ table = "people.csv"
         let bad = VALID.replace("access_point = 1", "access_point = \"x\"\ncolor = 2")
             + "[policy]\nmin_score = 2\n";
         let path = write(dir.path(), &bad);
-        let report = check(&path, false);
+        let report = check(&path, None);
         assert_eq!(report.exit, EXIT_PROBLEMS);
         let file = path.display().to_string();
         assert!(report
@@ -201,27 +216,37 @@ table = "people.csv"
         let dir = tempfile::tempdir().unwrap();
         let path = write(dir.path(), VALID);
         set_mode(&path, 0o600);
-        let report = check(&path, false);
+        let report = check(&path, None);
         assert_eq!(report.lines.len(), 2, "{:?}", report.lines);
         assert!(report.lines[1].starts_with("config OK (1 warning)"));
     }
 
     #[test]
-    fn online_is_refused_honestly() {
+    fn online_with_an_unreachable_acs_exits_2_after_the_offline_summary() {
         let dir = tempfile::tempdir().unwrap();
-        let path = write(dir.path(), VALID);
-        let report = check(&path, true);
-        assert_eq!(report.exit, EXIT_ERROR);
-        assert!(report
-            .lines
-            .last()
-            .unwrap()
-            .contains("not implemented yet (issue 6)"));
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        drop(listener);
+        let path = write(
+            dir.path(),
+            &VALID.replace("127.0.0.1:3312", &addr.to_string()),
+        );
+        let report = check(&path, Some(Duration::from_millis(300)));
+        assert_eq!(report.exit, EXIT_ERROR, "{:#?}", report.lines);
+        assert!(report.lines.iter().any(|l| l.starts_with("config OK")));
+        assert!(
+            report
+                .lines
+                .iter()
+                .any(|l| l.starts_with("acs default") && l.contains("UNREACHABLE")),
+            "{:#?}",
+            report.lines
+        );
     }
 
     #[test]
     fn a_missing_file_is_one_clear_line() {
-        let report = check(Path::new("/nonexistent/facegate.toml"), false);
+        let report = check(Path::new("/nonexistent/facegate.toml"), None);
         assert_eq!(report.exit, EXIT_PROBLEMS);
         assert!(report.lines[0]
             .starts_with("/nonexistent/facegate.toml: error: cannot read the config file"));

@@ -65,9 +65,12 @@ pub enum Command {
         /// The configuration file.
         #[arg(short, long, default_value = "facegate.toml")]
         config: PathBuf,
-        /// Also log in to Watcher and the ACS (not implemented yet).
+        /// Also log in to Watcher and every ACS and check cameras, access points and objects.
         #[arg(long)]
         online: bool,
+        /// Bound on connecting, logging in and each request of `--online`, e.g. `5s`.
+        #[arg(long, default_value = "5s")]
+        timeout: String,
     },
     /// Query the journal of sightings.
     Journal(crate::journal_cmd::JournalArgs),
@@ -76,6 +79,12 @@ pub enum Command {
         /// What to do with the table.
         #[command(subcommand)]
         command: crate::mapping::MappingCommand,
+    },
+    /// The Watcher push subscriptions: list, sync with the config, delete ours.
+    Subscriptions {
+        /// What to do.
+        #[command(subcommand)]
+        command: crate::subscriptions::SubscriptionsCommand,
     },
 }
 
@@ -100,8 +109,19 @@ pub fn dispatch(command: Command) -> u8 {
             Ok(code) => code,
             Err(e) => fail(&e),
         },
-        Command::Check { config, online } => {
-            let report = crate::check::check(&config, online);
+        Command::Check {
+            config,
+            online,
+            timeout,
+        } => {
+            let timeout = match crate::duration::parse_duration(&timeout) {
+                Ok(t) => t,
+                Err(e) => {
+                    eprintln!("facegate: --timeout: {e}");
+                    return EXIT_ERROR;
+                }
+            };
+            let report = crate::check::check(&config, online.then_some(timeout));
             for line in &report.lines {
                 println!("{line}");
             }
@@ -115,6 +135,7 @@ pub fn dispatch(command: Command) -> u8 {
             &mut std::io::stdout().lock(),
             &mut std::io::stderr().lock(),
         ),
+        Command::Subscriptions { command } => crate::subscriptions::subscriptions_command(&command),
     }
 }
 
@@ -203,7 +224,7 @@ mod tests {
     #[test]
     fn the_config_path_defaults_to_facegate_toml() {
         match parse(&["check"]).unwrap().command {
-            Command::Check { config, online } => {
+            Command::Check { config, online, .. } => {
                 assert_eq!(config, PathBuf::from("facegate.toml"));
                 assert!(!online);
             }

@@ -29,9 +29,12 @@ pub mod journal;
 pub mod journal_cmd;
 pub mod mapping;
 pub mod metrics;
+pub mod online;
+pub mod peers;
 pub mod pipeline;
 pub mod secret;
 pub mod size;
+pub mod subscriptions;
 
 /// Entry point of the `facegate` binary.
 pub fn main_entry() -> std::process::ExitCode {
