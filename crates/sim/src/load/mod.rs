@@ -19,6 +19,8 @@
 //!   child process; [`rss`]: its memory from `/proc`; [`session`]: simulator + bridge
 //!   together, spawned or external.
 //! - [`ramp`]: judging steps of rising rate to find the highest sustainable one.
+//! - [`drill`]: fault drills with pass criteria (ACS restart and slowness, Watcher down,
+//!   overload, SIGKILL).
 //! - [`target`]: the ingest URL.
 //!
 //! # Example
@@ -50,6 +52,7 @@
 //! ```
 
 pub mod arrivals;
+pub mod drill;
 mod error;
 pub mod histogram;
 pub mod payload;

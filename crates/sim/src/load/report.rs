@@ -108,21 +108,20 @@ pub struct RunInfo {
     pub duration: Duration,
 }
 
+/// Which `ALLOWPASS` went with which event.
+#[derive(Clone, Debug, Default)]
+pub struct Matching {
+    /// For each send (same order), when its `ALLOWPASS` arrived.
+    pub per_send: Vec<Option<SystemTime>>,
+    /// `ALLOWPASS`es for an event that already had one.
+    pub duplicate: u64,
+    /// `ALLOWPASS`es for no event of the run (unknown object, or before any send of it).
+    pub unexpected: u64,
+}
+
 /// Matches each `ALLOWPASS` to the latest event for its object sent before it arrived (ids
-/// recur only every `persons / rate` seconds, far longer than any sane latency), and builds
-/// the report.
-pub fn build(
-    info: &RunInfo,
-    sends: &[SendRecord],
-    arrivals: &Arrivals,
-    bridge_rss: Option<RssStats>,
-) -> Report {
-    let mut errors: BTreeMap<String, u64> = BTreeMap::new();
-    let mut bump = |k: &str, n: u64| {
-        if n > 0 {
-            *errors.entry(k.to_owned()).or_default() += n;
-        }
-    };
+/// recur only every `persons / rate` seconds, far longer than any sane latency).
+pub fn match_arrivals(sends: &[SendRecord], arrivals: &Arrivals) -> Matching {
     // person → indices into `sends` of sent events, by send time.
     let mut by_person: HashMap<u32, Vec<usize>> = HashMap::new();
     for (i, s) in sends.iter().enumerate() {
@@ -135,20 +134,43 @@ pub fn build(
     }
     let mut passes = arrivals.passes.clone();
     passes.sort_by_key(|a| a.at);
-    let mut matched: Vec<Option<SystemTime>> = vec![None; sends.len()];
-    let (mut duplicate, mut unexpected) = (0, 0);
+    let mut m = Matching {
+        per_send: vec![None; sends.len()],
+        ..Matching::default()
+    };
     for a in &passes {
         let Some(list) = by_person.get(&a.object) else {
-            unexpected += 1;
+            m.unexpected += 1;
             continue;
         };
         let before = list.partition_point(|&i| sends[i].sent.is_some_and(|t| t <= a.at));
         match before.checked_sub(1).map(|k| list[k]) {
-            None => unexpected += 1,
-            Some(i) if matched[i].is_some() => duplicate += 1,
-            Some(i) => matched[i] = Some(a.at),
+            None => m.unexpected += 1,
+            Some(i) if m.per_send[i].is_some() => m.duplicate += 1,
+            Some(i) => m.per_send[i] = Some(a.at),
         }
     }
+    m
+}
+
+/// Matches sends to arrivals ([`match_arrivals`]) and builds the report.
+pub fn build(
+    info: &RunInfo,
+    sends: &[SendRecord],
+    arrivals: &Arrivals,
+    bridge_rss: Option<RssStats>,
+) -> Report {
+    let mut errors: BTreeMap<String, u64> = BTreeMap::new();
+    let mut bump = |k: &str, n: u64| {
+        if n > 0 {
+            *errors.entry(k.to_owned()).or_default() += n;
+        }
+    };
+    let Matching {
+        per_send: matched,
+        duplicate,
+        unexpected,
+    } = match_arrivals(sends, arrivals);
     let mut from_send = Histogram::new();
     let mut from_intended = Histogram::new();
     let (mut sent, mut accepted, mut completed) = (0u64, 0u64, 0u64);

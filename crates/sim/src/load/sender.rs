@@ -166,6 +166,8 @@ struct Job {
     idx: u64,
     person: u32,
     intended: SystemTime,
+    /// The event time to put in the body; `None`: the time of sending.
+    event_secs: Option<u64>,
 }
 
 struct Ctx {
@@ -197,6 +199,7 @@ pub async fn run(target: Target, plan: SendPlan) -> Vec<SendRecord> {
             idx: i,
             person: ctx.plan.person(i),
             intended: start_wall + offset,
+            event_secs: None,
         });
     }
     drop(dispatch);
@@ -269,6 +272,31 @@ async fn keep_alive_worker(ctx: Arc<Ctx>, mut jobs: mpsc::UnboundedReceiver<Job>
     }
 }
 
+/// Sends again, one after the other on one keep-alive connection, the very events of
+/// `records` (same notification id `<plan.run_id>-<idx>`, person and event time), as Watcher
+/// retrying a delivery would. Returns the new records.
+pub async fn replay(target: Target, plan: SendPlan, records: &[SendRecord]) -> Vec<SendRecord> {
+    // `send_one` reports through its return value; the context still wants a channel.
+    let (results, _unused) = mpsc::unbounded_channel();
+    let ctx = Ctx {
+        target,
+        plan,
+        results,
+    };
+    let mut conn = None;
+    let mut out = Vec::with_capacity(records.len());
+    for r in records.iter().filter(|r| r.sent.is_some()) {
+        let job = Job {
+            idx: r.idx,
+            person: r.person,
+            intended: SystemTime::now(),
+            event_secs: Some(r.event_secs),
+        };
+        out.push(send_one(&ctx, &mut conn, job, false).await);
+    }
+    out
+}
+
 type Conn = SendRequest<Full<Bytes>>;
 
 async fn connect(target: &Target) -> Result<Conn, ()> {
@@ -311,10 +339,12 @@ async fn send_one(ctx: &Ctx, conn: &mut Option<Conn>, job: Job, close: bool) -> 
             Err(_) => return rec,
         },
     };
-    let now_secs = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap_or_default()
-        .as_secs();
+    let now_secs = job.event_secs.unwrap_or_else(|| {
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_secs()
+    });
     let id = format!("{}-{}", ctx.plan.run_id, job.idx);
     let body = push_body(job.person, &ctx.plan.camera, now_secs, &id);
     let mut req = http::Request::builder()
