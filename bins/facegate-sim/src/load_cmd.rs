@@ -313,3 +313,91 @@ mod tests {
         assert!(parse_duration("").is_err());
     }
 }
+
+/// Arguments of `facegate-sim drill`.
+#[derive(clap::Args)]
+pub struct DrillArgs {
+    /// The drill: acs-restart, acs-slow, watcher-down, overload, kill9, or all.
+    name: String,
+    /// The facegate executable to start (default: `facegate` beside this executable).
+    #[arg(long, value_name = "PATH")]
+    bridge_bin: Option<PathBuf>,
+    /// Base rate in events per second (default: the drill's own).
+    #[arg(long)]
+    rate: Option<f64>,
+    /// Keep each drill's config, journal and bridge log (printed at the end).
+    #[arg(long)]
+    keep_dir: bool,
+    /// Print JSON instead of PASS/FAIL lines.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Runs one drill or all of them; fails when any drill fails.
+pub fn run_drill(args: DrillArgs) -> anyhow::Result<()> {
+    use sim::load::drill::{self, Drill, DrillOptions};
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .init();
+    let drills: Vec<Drill> = if args.name == "all" {
+        Drill::ALL.to_vec()
+    } else {
+        match Drill::from_name(&args.name) {
+            Some(d) => vec![d],
+            None => bail!(
+                "unknown drill {:?} (acs-restart, acs-slow, watcher-down, overload, kill9, all)",
+                args.name
+            ),
+        }
+    };
+    let bin = match &args.bridge_bin {
+        Some(b) => b.clone(),
+        None => process::default_bridge_bin()
+            .context("cannot find the facegate executable; pass --bridge-bin")?,
+    };
+    if !bin.exists() {
+        bail!("{} does not exist: pass --bridge-bin", bin.display());
+    }
+    let work_dir = std::env::temp_dir().join(format!("facegate-drill-{}", unique_id()));
+    let opts = DrillOptions {
+        bin,
+        work_dir: work_dir.clone(),
+        rate: args.rate,
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let mut failed = Vec::new();
+    let mut results = Vec::new();
+    for d in drills {
+        let result = runtime
+            .block_on(drill::run(d, &opts))
+            .with_context(|| format!("drill {}", d.name()))?;
+        if !result.pass {
+            failed.push(d.name());
+        }
+        if !args.json {
+            print!("{}", drill::render(&result));
+        }
+        results.push(result);
+    }
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&results)?);
+    }
+    if args.keep_dir {
+        eprintln!("facegate-sim drill: kept {}", work_dir.display());
+    } else {
+        let _ = std::fs::remove_dir_all(&work_dir);
+    }
+    if failed.is_empty() {
+        Ok(())
+    } else {
+        bail!("failed: {}", failed.join(", "))
+    }
+}

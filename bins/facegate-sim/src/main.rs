@@ -1,5 +1,5 @@
-//! `facegate-sim`: command line over the facegate simulators (`acs`, `watcher`) and the load
-//! driver (`load`).
+//! `facegate-sim`: command line over the facegate simulators (`acs`, `watcher`), the load
+//! driver (`load`) and the fault drills (`drill`).
 
 use clap::{Parser, Subcommand};
 
@@ -26,6 +26,8 @@ enum Cmd {
     Watcher(watcher_cmd::Args),
     /// Drive a facegate bridge at a fixed rate and report latency, throughput and memory.
     Load(load_cmd::Args),
+    /// Run a fault drill (or `all`) against a spawned bridge and print PASS/FAIL.
+    Drill(load_cmd::DrillArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -34,6 +36,7 @@ fn main() -> std::process::ExitCode {
         Cmd::Acs(args) => acs_cmd::run(args),
         Cmd::Watcher(args) => watcher_cmd::run(args),
         Cmd::Load(args) => load_cmd::run(args),
+        Cmd::Drill(args) => load_cmd::run_drill(args),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -11,14 +11,18 @@
 //! one `ALLOWPASS` for object id = person id.
 //!
 //! # Layout
-//! - [`sender`]: the schedule and the hyper HTTP/1 connections (keep-alive round-robin, or a
-//!   new connection per request); [`payload`]: the push-notification body.
+//! - [`plan`]: what to send (phases, connection mode, person ids); [`sender`]: the schedule
+//!   and the hyper HTTP/1 connections (keep-alive round-robin, or a new connection per
+//!   request); [`payload`]: the push-notification body.
 //! - [`arrivals`]: collects `ALLOWPASS` lines from the simulator's live feed.
-//! - [`report`]: matches events to passes, quantiles from [`histogram`], table and JSON.
+//! - [`report`]: matches events to passes, quantiles from [`histogram`], JSON; [`table`]:
+//!   the plain-text table.
 //! - [`site`]: the simulator's objects and the bridge TOML; [`process`]: the bridge as a
 //!   child process; [`rss`]: its memory from `/proc`; [`session`]: simulator + bridge
 //!   together, spawned or external.
 //! - [`ramp`]: judging steps of rising rate to find the highest sustainable one.
+//! - [`drill`]: fault drills with pass criteria (ACS restart and slowness, Watcher down,
+//!   overload, SIGKILL).
 //! - [`target`]: the ingest URL.
 //!
 //! # Example
@@ -50,9 +54,11 @@
 //! ```
 
 pub mod arrivals;
+pub mod drill;
 mod error;
 pub mod histogram;
 pub mod payload;
+pub mod plan;
 pub mod process;
 pub mod ramp;
 pub mod report;
@@ -60,6 +66,7 @@ pub mod rss;
 pub mod sender;
 pub mod session;
 pub mod site;
+pub mod table;
 pub mod target;
 
 use std::time::{Duration, Instant};

@@ -6,7 +6,7 @@ use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use http_body_util::Empty;
+use http_body_util::{BodyExt as _, Empty};
 use hyper_util::rt::TokioIo;
 use tokio::net::TcpStream;
 use tokio::process::{Child, Command};
@@ -121,8 +121,17 @@ impl BridgeProcess {
     }
 }
 
+/// Largest body [`get_text`] reads.
+const MAX_TEXT: usize = 1 << 20;
+
 /// `GET path` on `addr` over a fresh connection; the status code or why there is none.
 pub async fn get_status(addr: SocketAddr, path: &str) -> Result<u16, String> {
+    get_text(addr, path).await.map(|(status, _)| status)
+}
+
+/// `GET path` on `addr` over a fresh connection: the status and the body (at most 1 MiB,
+/// invalid UTF-8 replaced), or why there is none.
+pub async fn get_text(addr: SocketAddr, path: &str) -> Result<(u16, String), String> {
     let exchange = async {
         let tcp = TcpStream::connect(addr).await.map_err(|e| e.to_string())?;
         let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(tcp))
@@ -134,7 +143,13 @@ pub async fn get_status(addr: SocketAddr, path: &str) -> Result<u16, String> {
             .body(Empty::<Bytes>::new())
             .map_err(|e| e.to_string())?;
         let resp = sender.send_request(req).await.map_err(|e| e.to_string())?;
-        Ok(resp.status().as_u16())
+        let status = resp.status().as_u16();
+        let body = http_body_util::Limited::new(resp.into_body(), MAX_TEXT)
+            .collect()
+            .await
+            .map_err(|e| e.to_string())?
+            .to_bytes();
+        Ok((status, String::from_utf8_lossy(&body).into_owned()))
     };
     tokio::time::timeout(Duration::from_secs(2), exchange)
         .await

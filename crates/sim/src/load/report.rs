@@ -1,7 +1,6 @@
 //! Matching sends to `ALLOWPASS` arrivals, and the report (table or JSON).
 
 use std::collections::{BTreeMap, HashMap};
-use std::fmt::Write as _;
 use std::time::{Duration, SystemTime};
 
 use serde::Serialize;
@@ -10,6 +9,7 @@ use super::arrivals::Arrivals;
 use super::histogram::Histogram;
 use super::rss::RssStats;
 use super::sender::{SendOutcome, SendRecord};
+pub use super::table::render_table;
 
 /// Latency quantiles in microseconds.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -108,21 +108,20 @@ pub struct RunInfo {
     pub duration: Duration,
 }
 
+/// Which `ALLOWPASS` went with which event.
+#[derive(Clone, Debug, Default)]
+pub struct Matching {
+    /// For each send (same order), when its `ALLOWPASS` arrived.
+    pub per_send: Vec<Option<SystemTime>>,
+    /// `ALLOWPASS`es for an event that already had one.
+    pub duplicate: u64,
+    /// `ALLOWPASS`es for no event of the run (unknown object, or before any send of it).
+    pub unexpected: u64,
+}
+
 /// Matches each `ALLOWPASS` to the latest event for its object sent before it arrived (ids
-/// recur only every `persons / rate` seconds, far longer than any sane latency), and builds
-/// the report.
-pub fn build(
-    info: &RunInfo,
-    sends: &[SendRecord],
-    arrivals: &Arrivals,
-    bridge_rss: Option<RssStats>,
-) -> Report {
-    let mut errors: BTreeMap<String, u64> = BTreeMap::new();
-    let mut bump = |k: &str, n: u64| {
-        if n > 0 {
-            *errors.entry(k.to_owned()).or_default() += n;
-        }
-    };
+/// recur only every `persons / rate` seconds, far longer than any sane latency).
+pub fn match_arrivals(sends: &[SendRecord], arrivals: &Arrivals) -> Matching {
     // person → indices into `sends` of sent events, by send time.
     let mut by_person: HashMap<u32, Vec<usize>> = HashMap::new();
     for (i, s) in sends.iter().enumerate() {
@@ -135,20 +134,43 @@ pub fn build(
     }
     let mut passes = arrivals.passes.clone();
     passes.sort_by_key(|a| a.at);
-    let mut matched: Vec<Option<SystemTime>> = vec![None; sends.len()];
-    let (mut duplicate, mut unexpected) = (0, 0);
+    let mut m = Matching {
+        per_send: vec![None; sends.len()],
+        ..Matching::default()
+    };
     for a in &passes {
         let Some(list) = by_person.get(&a.object) else {
-            unexpected += 1;
+            m.unexpected += 1;
             continue;
         };
         let before = list.partition_point(|&i| sends[i].sent.is_some_and(|t| t <= a.at));
         match before.checked_sub(1).map(|k| list[k]) {
-            None => unexpected += 1,
-            Some(i) if matched[i].is_some() => duplicate += 1,
-            Some(i) => matched[i] = Some(a.at),
+            None => m.unexpected += 1,
+            Some(i) if m.per_send[i].is_some() => m.duplicate += 1,
+            Some(i) => m.per_send[i] = Some(a.at),
         }
     }
+    m
+}
+
+/// Matches sends to arrivals ([`match_arrivals`]) and builds the report.
+pub fn build(
+    info: &RunInfo,
+    sends: &[SendRecord],
+    arrivals: &Arrivals,
+    bridge_rss: Option<RssStats>,
+) -> Report {
+    let mut errors: BTreeMap<String, u64> = BTreeMap::new();
+    let mut bump = |k: &str, n: u64| {
+        if n > 0 {
+            *errors.entry(k.to_owned()).or_default() += n;
+        }
+    };
+    let Matching {
+        per_send: matched,
+        duplicate,
+        unexpected,
+    } = match_arrivals(sends, arrivals);
     let mut from_send = Histogram::new();
     let mut from_intended = Histogram::new();
     let (mut sent, mut accepted, mut completed) = (0u64, 0u64, 0u64);
@@ -210,85 +232,6 @@ pub fn build(
         errors,
         bridge_rss,
     }
-}
-
-fn ms(us: f64) -> String {
-    format!("{:.3}", us / 1_000.0)
-}
-
-/// The report as a plain-text table.
-pub fn render_table(r: &Report) -> String {
-    let mut s = String::new();
-    // Writing into a String cannot fail.
-    let _ = writeln!(s, "target        {}", r.target);
-    let _ = writeln!(
-        s,
-        "mode          {} ({} connections)",
-        r.mode, r.connections
-    );
-    let _ = writeln!(
-        s,
-        "offered       {:.0} events/s for {:.1} s ({} events)",
-        r.offered_rate, r.duration_s, r.scheduled
-    );
-    let _ = writeln!(
-        s,
-        "sent          {} ({:.1}/s; max send lag {} ms)",
-        r.sent,
-        r.achieved_send_rate,
-        ms(r.max_send_lag_us)
-    );
-    let _ = writeln!(s, "accepted      {} (2xx)", r.accepted);
-    let _ = writeln!(
-        s,
-        "completed     {} ALLOWPASS matched ({:.1}/s)",
-        r.completed, r.completion_rate
-    );
-    let _ = writeln!(s);
-    let _ = writeln!(
-        s,
-        "latency (ms)     {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}",
-        "p50", "p90", "p99", "p99.9", "max", "mean"
-    );
-    for (name, q) in [
-        ("from send", &r.latency_from_send),
-        ("from intended", &r.latency_from_intended),
-    ] {
-        let _ = writeln!(
-            s,
-            "{name:<16} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}",
-            ms(q.p50_us),
-            ms(q.p90_us),
-            ms(q.p99_us),
-            ms(q.p999_us),
-            ms(q.max_us),
-            ms(q.mean_us)
-        );
-    }
-    let _ = writeln!(s);
-    if r.errors.is_empty() {
-        let _ = writeln!(s, "errors        none");
-    } else {
-        let _ = writeln!(s, "errors");
-        for (k, n) in &r.errors {
-            let _ = writeln!(s, "  {k:<24} {n}");
-        }
-    }
-    match &r.bridge_rss {
-        Some(rss) => {
-            let _ = writeln!(
-                s,
-                "bridge RSS    peak (VmHWM) {} KiB, max sampled {} KiB, at end {} KiB",
-                rss.peak_kib.map_or("?".to_owned(), |k| k.to_string()),
-                rss.max_sampled_kib,
-                rss.last_kib
-            );
-        }
-        None => {
-            let _ = writeln!(s, "bridge RSS    not measured (pid unknown)");
-        }
-    }
-    s
 }
 
 #[cfg(test)]

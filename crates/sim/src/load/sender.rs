@@ -13,111 +13,8 @@ use tokio::net::TcpStream;
 use tokio::sync::{mpsc, Semaphore};
 
 use super::payload::push_body;
+pub use super::plan::{ConnectionMode, Phase, SendPlan};
 use super::target::Target;
-
-/// How requests use connections.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum ConnectionMode {
-    /// This many keep-alive connections, events dealt round-robin (HTTP/1.1: one request in
-    /// flight per connection; later events queue behind it and that wait counts as latency).
-    KeepAlive {
-        /// Number of connections (at least 1).
-        connections: usize,
-    },
-    /// A new connection for every request (`Connection: close`), at most `max_in_flight`
-    /// open at once; the wait for a slot counts as latency.
-    PerRequest {
-        /// Most requests open at once (at least 1).
-        max_in_flight: usize,
-    },
-}
-
-/// What to send.
-#[derive(Clone, Debug)]
-pub struct SendPlan {
-    /// Events per second.
-    pub rate: f64,
-    /// How long to send.
-    pub duration: Duration,
-    /// Connection use.
-    pub mode: ConnectionMode,
-    /// The first person id; ids cycle through `first_person..first_person + persons`.
-    pub first_person: u32,
-    /// How many distinct person ids to cycle through (so cooldown never triggers).
-    pub persons: u32,
-    /// The camera name every event carries (a `[[door]]` of the bridge).
-    pub camera: String,
-    /// Prefix of the notification ids (`<run_id>-<n>`), unique per run.
-    pub run_id: String,
-    /// How long one request (connect included) may take before it counts as a timeout.
-    pub request_timeout: Duration,
-    /// Further phases sent right after the first (`rate` for `duration`), e.g. a burst and
-    /// a recovery; usually empty.
-    pub then: Vec<Phase>,
-}
-
-/// A stretch of the schedule at one rate.
-#[derive(Clone, Copy, PartialEq, Debug)]
-pub struct Phase {
-    /// Events per second (positive).
-    pub rate: f64,
-    /// How long.
-    pub duration: Duration,
-}
-
-impl Phase {
-    fn events(&self) -> u64 {
-        if self.rate.is_finite() && self.rate > 0.0 {
-            (self.rate * self.duration.as_secs_f64()).round() as u64
-        } else {
-            0
-        }
-    }
-}
-
-impl SendPlan {
-    /// Every phase in order, the first being `rate` for `duration`.
-    pub fn phases(&self) -> Vec<Phase> {
-        let first = Phase {
-            rate: self.rate,
-            duration: self.duration,
-        };
-        std::iter::once(first)
-            .chain(self.then.iter().copied())
-            .collect()
-    }
-
-    /// How many events the plan sends.
-    pub fn total(&self) -> u64 {
-        self.phases().iter().map(Phase::events).sum()
-    }
-
-    /// The whole sending time.
-    pub fn total_duration(&self) -> Duration {
-        self.phases().iter().map(|p| p.duration).sum()
-    }
-
-    /// The planned send time of each event, as an offset from the start.
-    fn offsets(&self) -> impl Iterator<Item = Duration> {
-        let mut start = Duration::ZERO;
-        let mut out = Vec::new();
-        for p in self.phases() {
-            let n = p.events();
-            out.push((start, p.rate, n));
-            start += p.duration;
-        }
-        out.into_iter().flat_map(|(start, rate, n)| {
-            (0..n).map(move |j| start + Duration::from_secs_f64(j as f64 / rate))
-        })
-    }
-
-    /// The person id of event `i`.
-    pub fn person(&self, i: u64) -> u32 {
-        let span = u64::from(self.persons.max(1));
-        self.first_person
-            .saturating_add(u32::try_from(i % span).unwrap_or(0))
-    }
-}
 
 /// How one request ended.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -166,6 +63,8 @@ struct Job {
     idx: u64,
     person: u32,
     intended: SystemTime,
+    /// The event time to put in the body; `None`: the time of sending.
+    event_secs: Option<u64>,
 }
 
 struct Ctx {
@@ -197,6 +96,7 @@ pub async fn run(target: Target, plan: SendPlan) -> Vec<SendRecord> {
             idx: i,
             person: ctx.plan.person(i),
             intended: start_wall + offset,
+            event_secs: None,
         });
     }
     drop(dispatch);
@@ -269,6 +169,31 @@ async fn keep_alive_worker(ctx: Arc<Ctx>, mut jobs: mpsc::UnboundedReceiver<Job>
     }
 }
 
+/// Sends again, one after the other on one keep-alive connection, the very events of
+/// `records` (same notification id `<plan.run_id>-<idx>`, person and event time), as Watcher
+/// retrying a delivery would. Returns the new records.
+pub async fn replay(target: Target, plan: SendPlan, records: &[SendRecord]) -> Vec<SendRecord> {
+    // `send_one` reports through its return value; the context still wants a channel.
+    let (results, _unused) = mpsc::unbounded_channel();
+    let ctx = Ctx {
+        target,
+        plan,
+        results,
+    };
+    let mut conn = None;
+    let mut out = Vec::with_capacity(records.len());
+    for r in records.iter().filter(|r| r.sent.is_some()) {
+        let job = Job {
+            idx: r.idx,
+            person: r.person,
+            intended: SystemTime::now(),
+            event_secs: Some(r.event_secs),
+        };
+        out.push(send_one(&ctx, &mut conn, job, false).await);
+    }
+    out
+}
+
 type Conn = SendRequest<Full<Bytes>>;
 
 async fn connect(target: &Target) -> Result<Conn, ()> {
@@ -311,10 +236,12 @@ async fn send_one(ctx: &Ctx, conn: &mut Option<Conn>, job: Job, close: bool) -> 
             Err(_) => return rec,
         },
     };
-    let now_secs = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap_or_default()
-        .as_secs();
+    let now_secs = job.event_secs.unwrap_or_else(|| {
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_secs()
+    });
     let id = format!("{}-{}", ctx.plan.run_id, job.idx);
     let body = push_body(job.person, &ctx.plan.camera, now_secs, &id);
     let mut req = http::Request::builder()
@@ -351,34 +278,4 @@ async fn send_one(ctx: &Ctx, conn: &mut Option<Conn>, job: Job, close: bool) -> 
         }
     };
     rec
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn phases_follow_each_other_at_their_own_rates() {
-        let plan = SendPlan {
-            rate: 10.0,
-            duration: Duration::from_secs(1),
-            mode: ConnectionMode::KeepAlive { connections: 1 },
-            first_person: 5,
-            persons: 3,
-            camera: "c".to_owned(),
-            run_id: "r".to_owned(),
-            request_timeout: Duration::from_secs(1),
-            then: vec![Phase {
-                rate: 100.0,
-                duration: Duration::from_millis(100),
-            }],
-        };
-        assert_eq!(plan.total(), 20);
-        assert_eq!(plan.total_duration(), Duration::from_millis(1_100));
-        let offsets: Vec<Duration> = plan.offsets().collect();
-        assert_eq!(offsets[1], Duration::from_millis(100));
-        assert_eq!(offsets[10], Duration::from_secs(1));
-        assert_eq!(offsets[11], Duration::from_millis(1_010));
-        assert_eq!((plan.person(0), plan.person(2), plan.person(3)), (5, 7, 5));
-    }
 }

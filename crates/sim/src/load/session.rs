@@ -247,6 +247,45 @@ impl LoadSession {
         super::drive_detailed(&self.acs, &self.url, plan, grace, self.bridge_pid()).await
     }
 
+    /// Stops a spawned bridge gracefully (SIGTERM, then SIGKILL after 5 s); the simulator
+    /// keeps running.
+    pub async fn stop_bridge(&self) {
+        if let Some(bridge) = self.bridge.lock().await.take() {
+            bridge.stop(Duration::from_secs(5)).await;
+        }
+    }
+
+    /// The spawned bridge's journal as `facegate journal -c CONFIG --json --limit 0` prints it:
+    /// one JSON object per row (lines that are not JSON objects are skipped).
+    pub async fn journal_rows(&self) -> Result<Vec<serde_json::Value>, String> {
+        let Some(r) = &self.relaunch else {
+            return Err("an external bridge's journal is not reachable from here".to_owned());
+        };
+        let out = tokio::process::Command::new(&r.bin)
+            .arg("journal")
+            .arg("-c")
+            .arg(&r.config)
+            .args(["--json", "--limit", "0"])
+            .env(site::TOKEN_ENV, &r.token)
+            .env(site::PASSWORD_ENV, ACS_PASSWORD)
+            .env(site::WATCHER_KEY_ENV, "load-driver-watcher-key")
+            .output()
+            .await
+            .map_err(|e| format!("cannot run {}: {e}", r.bin.display()))?;
+        if !out.status.success() {
+            return Err(format!(
+                "facegate journal failed ({}): {}",
+                out.status,
+                String::from_utf8_lossy(&out.stderr).trim()
+            ));
+        }
+        Ok(String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+            .filter(serde_json::Value::is_object)
+            .collect())
+    }
+
     /// Stops a spawned bridge (SIGTERM, then SIGKILL after 5 s) and the simulator.
     pub async fn stop(self) {
         if let Some(bridge) = self.bridge.into_inner() {
