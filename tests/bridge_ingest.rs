@@ -180,3 +180,18 @@ async fn the_dry_run_records_the_exact_line_and_keeps_the_cooldown() {
     );
     h.stop().await;
 }
+
+#[tokio::test]
+async fn an_array_with_more_events_than_the_queue_holds_gets_413() {
+    let mut s = dry();
+    s.queue_capacity = 4;
+    s.allow_lists = "[]";
+    let h = Harness::start(s).await;
+    let many: Vec<_> = (0..5)
+        .map(|i| activity(&format!("m-{i}"), "entrance", "face", "135", "enter"))
+        .collect();
+    let (status, body) = h.post(serde_json::Value::from(many).to_string()).await;
+    assert_eq!(status, 413, "{body}");
+    let (rows, _) = h.stop().await;
+    assert!(rows.is_empty(), "all or nothing");
+}

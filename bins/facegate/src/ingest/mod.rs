@@ -8,7 +8,8 @@
 //!
 //! Answers (SPEC §5): `202 {"accepted": n}`; wrong token, path or method `404` with an empty
 //! body; source outside `allow_from` `403`; body too large `413`; not JSON or not a known shape
-//! `400 {"error": "…"}`; queue full `503` with `Retry-After: 1`.
+//! `400 {"error": "…"}`; more events in one body than the queue can ever hold `413`; queue full
+//! `503` with `Retry-After: 1`.
 
 pub mod serve;
 pub mod tls;
@@ -35,6 +36,8 @@ pub enum SinkError {
     BadRequest(String),
     /// The queue is full (answered as 503 with `Retry-After`).
     Busy,
+    /// More events in one body than the queue can ever hold (answered as 413).
+    TooMany(String),
 }
 
 /// Where accepted bodies go: parses them and queues the sightings without blocking.
@@ -133,6 +136,7 @@ impl<S: EventSink> IngestHandler<S> {
                 tracing::info!(%peer, error = %message, "ingest body rejected");
                 error_json(StatusCode::BAD_REQUEST, &message)
             }
+            Err(SinkError::TooMany(message)) => error_json(StatusCode::PAYLOAD_TOO_LARGE, &message),
             Err(SinkError::Busy) => {
                 let mut r = error_json(StatusCode::SERVICE_UNAVAILABLE, "queue full, retry");
                 r.headers_mut()

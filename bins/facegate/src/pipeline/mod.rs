@@ -156,7 +156,7 @@ impl EventSink for PipelineSink {
             return Ok(0);
         }
         if n > self.intake.max_capacity() {
-            return Err(SinkError::BadRequest(format!(
+            return Err(SinkError::TooMany(format!(
                 "{n} events in one body; at most {} are accepted",
                 self.intake.max_capacity()
             )));
