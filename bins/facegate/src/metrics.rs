@@ -5,6 +5,7 @@
 //! - `facegate_end_to_end_seconds`: webhook received → ACS reply (or final decision).
 //! - `facegate_acs_link_up{acs}`: 1 while the ACS has at least one logged-in link.
 //! - `facegate_queue_depth{acs}`: sightings waiting for that ACS.
+//! - `facegate_intake_depth`: sightings accepted but not yet decided.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -80,6 +81,8 @@ pub struct Metrics {
     pub end_to_end: Histogram,
     /// One entry per `[[acs]]`, in configuration order.
     pub acs: Vec<AcsGauges>,
+    /// Sightings accepted but not yet decided.
+    pub intake_depth: AtomicUsize,
 }
 
 impl Metrics {
@@ -97,6 +100,7 @@ impl Metrics {
                     queue_depth: AtomicUsize::new(0),
                 })
                 .collect(),
+            intake_depth: AtomicUsize::new(0),
         }
     }
 
@@ -168,6 +172,10 @@ impl Metrics {
                 escape_label(&g.name)
             );
         }
+        out.push_str("# HELP facegate_intake_depth Sightings accepted but not yet decided.\n");
+        out.push_str("# TYPE facegate_intake_depth gauge\n");
+        let intake = self.intake_depth.load(Ordering::Relaxed);
+        let _ = writeln!(out, "facegate_intake_depth {intake}");
         out
     }
 }
@@ -201,6 +209,7 @@ mod tests {
         assert!(text.contains("facegate_end_to_end_seconds_count 1"));
         assert!(text.contains("facegate_acs_link_up{acs=\"hq\"} 1"));
         assert!(text.contains("facegate_queue_depth{acs=\"hq\"} 4"));
+        assert!(text.contains("facegate_intake_depth 0"));
     }
 
     #[test]

@@ -283,6 +283,7 @@ impl Bridge {
             dry_run: options.dry_run || config.acs.iter().all(|a| a.dry_run),
             metrics: metrics.clone(),
             lanes: pipeline.lanes().values().cloned().collect(),
+            intake: pipeline.sink(),
         });
 
         let cancel = CancellationToken::new();

@@ -7,6 +7,7 @@ use std::time::Instant;
 use crate::admin::AdminSource;
 use crate::metrics::Metrics;
 use crate::pipeline::dispatch::{Lane, Target};
+use crate::pipeline::PipelineSink;
 
 /// What the admin endpoints read.
 pub(super) struct State {
@@ -14,10 +15,14 @@ pub(super) struct State {
     pub(super) dry_run: bool,
     pub(super) metrics: Arc<Metrics>,
     pub(super) lanes: Vec<Arc<Lane>>,
+    pub(super) intake: PipelineSink,
 }
 
 impl State {
     fn refresh_links(&self) {
+        self.metrics
+            .intake_depth
+            .store(self.intake.depth(), Ordering::Relaxed);
         for lane in &self.lanes {
             if let Some(g) = self.metrics.acs(&lane.name) {
                 g.link_up.store(lane.is_ready(), Ordering::Relaxed);
@@ -67,6 +72,7 @@ impl AdminSource for Arc<State> {
             "ready": AdminSource::ready(self),
             "dry_run": self.dry_run,
             "acs": acs,
+            "intake_depth": self.intake.depth(),
             "counts": self.metrics.outcome_counts(),
         })
     }

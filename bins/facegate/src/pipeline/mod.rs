@@ -102,11 +102,6 @@ impl Pipeline {
         &self.lanes
     }
 
-    /// Sightings accepted but not yet decided.
-    pub fn intake_depth(&self) -> usize {
-        self.intake.max_capacity() - self.intake.capacity()
-    }
-
     /// Stops taking sightings, decides what is queued, and waits up to `bound` for every
     /// command in flight to finish. Returns `false` if the bound was hit.
     pub async fn drain(mut self, bound: Duration) -> bool {
@@ -138,6 +133,11 @@ pub struct PipelineSink {
 }
 
 impl PipelineSink {
+    /// Sightings accepted but not yet decided.
+    pub fn depth(&self) -> usize {
+        self.intake.max_capacity() - self.intake.capacity()
+    }
+
     /// Queues one arrival, waiting for room (poll mode: backpressure slows the long-poll
     /// instead of refusing). `false` once the pipeline is closing.
     pub async fn send(&self, arrival: Arrival) -> bool {
