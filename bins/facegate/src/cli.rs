@@ -97,7 +97,12 @@ pub fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { EXIT_ERROR } else { EXIT_OK });
         }
     };
-    init_tracing(cli.log_format);
+    let default_level = match cli.command {
+        Command::Run { .. } | Command::Demo { .. } => "info",
+        // The admin commands print their own results; library chatter only on warnings.
+        _ => "warn",
+    };
+    init_tracing(cli.log_format, default_level);
     ExitCode::from(dispatch(cli.command))
 }
 
@@ -192,16 +197,17 @@ fn run_demo(serve: bool) -> anyhow::Result<u8> {
 // ---- end of B's call sites ----
 
 /// Installs the global `tracing` subscriber on stderr: level from `FACEGATE_LOG` (default
-/// `info`), format from `--log-format`. A second call does nothing.
-pub fn init_tracing(format: LogFormat) {
+/// `default_level`: `info` for `run` and `demo`, `warn` for the admin commands), format from
+/// `--log-format`. A second call does nothing.
+pub fn init_tracing(format: LogFormat, default_level: &str) {
     use tracing_subscriber::EnvFilter;
     let filter = match std::env::var("FACEGATE_LOG") {
-        Err(_) => EnvFilter::new("info"),
+        Err(_) => EnvFilter::new(default_level),
         Ok(spec) => EnvFilter::try_new(&spec).unwrap_or_else(|e| {
             eprintln!(
-                "facegate: FACEGATE_LOG={spec:?} is not a valid filter ({e}); using \"info\""
+                "facegate: FACEGATE_LOG={spec:?} is not a valid filter ({e}); using {default_level:?}"
             );
-            EnvFilter::new("info")
+            EnvFilter::new(default_level)
         }),
     };
     let builder = tracing_subscriber::fmt()
@@ -276,6 +282,84 @@ mod tests {
             }
             other => panic!("unexpected {other:?}"),
         }
+    }
+
+    #[test]
+    fn mapping_subscriptions_and_online_check_arguments_parse() {
+        use crate::mapping::MappingCommand;
+        use crate::subscriptions::SubscriptionsCommand;
+        match parse(&[
+            "mapping",
+            "set",
+            "-c",
+            "f.toml",
+            "135",
+            "6",
+            "--name",
+            "Ivan",
+            "--replace",
+        ])
+        .unwrap()
+        .command
+        {
+            Command::Mapping {
+                command: MappingCommand::Set(a),
+            } => {
+                assert_eq!((a.person.as_str(), a.object.as_str()), ("135", "6"));
+                assert_eq!(a.name.as_deref(), Some("Ivan"));
+                assert!(a.replace);
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        assert!(matches!(
+            parse(&["mapping", "pending", "--json", "--since", "7d"])
+                .unwrap()
+                .command,
+            Command::Mapping {
+                command: MappingCommand::Pending { json: true, .. }
+            }
+        ));
+        assert!(matches!(
+            parse(&["mapping", "import", "-c", "f.toml", "x.csv"])
+                .unwrap()
+                .command,
+            Command::Mapping {
+                command: MappingCommand::Import { replace: false, .. }
+            }
+        ));
+        match parse(&["subscriptions", "delete", "-c", "f.toml", "--id", "7"])
+            .unwrap()
+            .command
+        {
+            Command::Subscriptions {
+                command: SubscriptionsCommand::Delete { peer, id },
+            } => {
+                assert_eq!(id.as_deref(), Some("7"));
+                assert_eq!(peer.timeout, "10s");
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        match parse(&["check", "--online", "--timeout", "2s"])
+            .unwrap()
+            .command
+        {
+            Command::Check {
+                online, timeout, ..
+            } => assert!(online && timeout == "2s"),
+            other => panic!("unexpected {other:?}"),
+        }
+        assert!(parse(&["mapping", "set", "135"]).unwrap_err().use_stderr());
+        assert!(parse(&["subscriptions", "purge"]).unwrap_err().use_stderr());
+    }
+
+    #[test]
+    fn a_bad_online_timeout_is_a_usage_error() {
+        let code = dispatch(Command::Check {
+            config: PathBuf::from("/nonexistent.toml"),
+            online: true,
+            timeout: "soon".into(),
+        });
+        assert_eq!(code, EXIT_ERROR);
     }
 
     #[test]

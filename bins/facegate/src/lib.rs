@@ -1,12 +1,14 @@
 //! The facegate bridge and its admin CLI: the `facegate` binary's whole implementation
-//! (`run`, `demo`, `check`, `journal`), composed from `acs-client`, `watcher-api` and
-//! `identity-core` as SPEC §2–7 describe.
+//! (`run`, `demo`, `check [--online]`, `journal`, `mapping`, `subscriptions`), composed from
+//! `acs-client`, `watcher-api` and `identity-core` as SPEC §2–7 describe.
 //!
 //! Layout: [`cli`] parses the command line and dispatches; [`config`] turns `facegate.toml`
 //! into a resolved [`config::Config`] (every problem reported by key), helped by [`duration`],
-//! [`size`] and [`secret`]; [`check`] and [`journal_cmd`] are the two admin commands;
-//! [`journal`] is the SQLite journal with its batching writer thread; [`app`] wires a running
-//! bridge: [`ingest`] (webhook HTTP server) → [`pipeline`] (identity-core decision, per-ACS
+//! [`size`] and [`secret`]; the admin commands are [`check`] (with [`online`] for
+//! `--online`), [`journal_cmd`], [`mapping`] (the identity table workflow) and
+//! [`subscriptions`] (Watcher push subscriptions); [`peers`] builds the clients of `online` and
+//! `subscriptions` with short timeouts; [`journal`] is the SQLite journal with its batching
+//! writer thread; [`app`] wires a running bridge: [`ingest`] (webhook HTTP server) → [`pipeline`] (identity-core decision, per-ACS
 //! queues, acs-client) → journal and [`metrics`], served by [`admin`]. This is the only crate
 //! of the workspace that uses `anyhow`.
 //!
