@@ -1,7 +1,8 @@
 //! The journal (SPEC §6): one SQLite row per sighting, written off the hot path.
 //!
 //! Layout: `record` holds [`JournalRecord`] and [`JournalQuery`], `store` the synchronous
-//! [`Journal`] (open in WAL mode, insert a batch, query, prune), `writer` the dedicated writer
+//! [`Journal`] (open in WAL mode, insert a batch, query, prune), `summary` the aggregates
+//! ([`Journal::unmapped_summary`]), `writer` the dedicated writer
 //! thread behind a cheap [`JournalHandle`].
 //!
 //! Durability: rows are committed by the writer thread in batches. A batch is committed as soon
@@ -24,10 +25,12 @@
 mod record;
 mod schema;
 mod store;
+mod summary;
 mod writer;
 
 pub use record::{JournalQuery, JournalRecord, OUTCOMES};
 pub use store::{Journal, RECENT_CAP};
+pub use summary::UnmappedSummary;
 pub use writer::{spawn_writer, JournalHandle, JournalStats, JournalWriterConfig};
 
 use std::path::PathBuf;

@@ -17,7 +17,7 @@ pub const RECENT_CAP: usize = 100_000;
 /// One connection to the journal database.
 #[derive(Debug)]
 pub struct Journal {
-    conn: Connection,
+    pub(super) conn: Connection,
     path: PathBuf,
 }
 
@@ -190,11 +190,11 @@ impl Journal {
     }
 }
 
-fn u64_to_sql(v: u64) -> i64 {
+pub(super) fn u64_to_sql(v: u64) -> i64 {
     i64::from_ne_bytes(v.to_ne_bytes())
 }
 
-fn u64_from_sql(v: i64) -> u64 {
+pub(super) fn u64_from_sql(v: i64) -> u64 {
     u64::from_ne_bytes(v.to_ne_bytes())
 }
 

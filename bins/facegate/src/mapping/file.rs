@@ -172,8 +172,16 @@ pub fn format_row(person: u64, object: u32, name: Option<&str>) -> String {
 
 /// Writes `bytes` to a temporary file in `path`'s directory, syncs it, gives it the old file's
 /// permissions, renames it over `path` and syncs the directory: readers (the running bridge)
-/// see either the old or the new file, never half of one.
+/// see either the old or the new file, never half of one. A symbolic link is followed (its
+/// target is replaced, the link stays).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let resolved;
+    let path = if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+        resolved = std::fs::canonicalize(path)?;
+        resolved.as_path()
+    } else {
+        path
+    };
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),

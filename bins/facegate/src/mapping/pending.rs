@@ -1,11 +1,10 @@
 //! `facegate mapping pending`: persons the cameras saw whom the identity table does not map yet.
 
-use std::collections::HashMap;
 use std::io::Write;
 
 use serde::Serialize;
 
-use crate::journal::{Journal, JournalQuery, JournalRecord};
+use crate::journal::Journal;
 use crate::journal_cmd::{format_utc_ms, printable};
 
 /// One unmapped person, summarised from the journal's `unmapped_person` rows.
@@ -25,62 +24,34 @@ pub struct PendingPerson {
     pub camera: Option<String>,
 }
 
-/// Groups the `unmapped_person` rows received at or after `since` by person, leaving out the
-/// persons `is_mapped` says are mapped now. Newest last-seen first. The second value counts the
-/// rows without a person id (faces Watcher does not know), which cannot be mapped.
+/// The persons of the journal's `unmapped_person` rows received at or after `since`, grouped
+/// by SQLite, without the persons `is_mapped` says are mapped now; newest last-seen first. The
+/// second value counts the rows without a person id (faces Watcher does not know), which
+/// cannot be mapped.
 pub fn pending(
     journal: &Journal,
     since: Option<i64>,
     is_mapped: &dyn Fn(u64) -> bool,
 ) -> Result<(Vec<PendingPerson>, u64), crate::journal::JournalError> {
-    let rows = journal.query(&JournalQuery {
-        since,
-        outcome: Some("unmapped_person".into()),
-        person: None,
-        limit: None,
-    })?;
-    Ok(group(&rows, is_mapped))
-}
-
-/// The grouping of [`pending`] over rows given oldest first.
-pub fn group(rows: &[JournalRecord], is_mapped: &dyn Fn(u64) -> bool) -> (Vec<PendingPerson>, u64) {
-    let mut by_person: HashMap<u64, PendingPerson> = HashMap::new();
-    let mut anonymous = 0u64;
-    for r in rows {
-        let Some(id) = r.person_id else {
-            anonymous += 1;
-            continue;
-        };
-        if is_mapped(id) {
-            continue;
-        }
-        let p = by_person.entry(id).or_insert_with(|| PendingPerson {
-            person_id: id,
-            name: None,
-            count: 0,
-            first_seen: r.received_at,
-            last_seen: r.received_at,
-            camera: None,
-        });
-        p.count += 1;
-        p.first_seen = p.first_seen.min(r.received_at);
-        if r.received_at >= p.last_seen {
-            p.last_seen = r.received_at;
-            if r.camera.is_some() {
-                p.camera.clone_from(&r.camera);
-            }
-        }
-        if r.person_name.is_some() {
-            p.name.clone_from(&r.person_name);
-        }
-    }
-    let mut out: Vec<PendingPerson> = by_person.into_values().collect();
+    let (rows, anonymous) = journal.unmapped_summary(since)?;
+    let mut out: Vec<PendingPerson> = rows
+        .into_iter()
+        .filter(|r| !is_mapped(r.person_id))
+        .map(|r| PendingPerson {
+            person_id: r.person_id,
+            name: r.name,
+            count: r.count,
+            first_seen: r.first_seen,
+            last_seen: r.last_seen,
+            camera: r.camera,
+        })
+        .collect();
     out.sort_by(|a, b| {
         b.last_seen
             .cmp(&a.last_seen)
             .then(a.person_id.cmp(&b.person_id))
     });
-    (out, anonymous)
+    Ok((out, anonymous))
 }
 
 const HEADERS: [&str; 6] = [

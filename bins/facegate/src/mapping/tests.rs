@@ -293,6 +293,7 @@ fn pending_lists_unmapped_persons_from_the_journal_without_the_mapped_ones() {
             unmapped(3_000, Some(200), "New Face (renamed)", "exit"),
             unmapped(4_000, Some(135), "Mapped Since", "entrance"),
             unmapped(4_500, None, "", "entrance"),
+            unmapped(super::now_ms() - 60_000, Some(300), "Recent", "lobby"),
             granted,
         ])
         .unwrap();
@@ -305,14 +306,28 @@ fn pending_lists_unmapped_persons_from_the_journal_without_the_mapped_ones() {
     });
     assert_eq!(code, 0, "{err}");
     let lines: Vec<&str> = out.lines().collect();
-    assert_eq!(lines.len(), 3, "{out}");
+    assert_eq!(lines.len(), 4, "{out}");
     assert!(lines[0].starts_with("PERSON  NAME"), "{out}");
-    assert!(lines[1].starts_with("200     New Face (renamed)  2      1970-01-01 00:00:01.000  1970-01-01 00:00:03.000  exit"), "{out}");
-    assert!(lines[2].starts_with("201     Other"), "{out}");
+    assert!(lines[1].starts_with("300     Recent"), "{out}");
+    assert!(lines[2].starts_with("200     New Face (renamed)  2      1970-01-01 00:00:01.000  1970-01-01 00:00:03.000  exit"), "{out}");
+    assert!(lines[3].starts_with("201     Other"), "{out}");
     assert!(
         err.contains("1 unmapped sighting had no Watcher person id"),
         "{err}"
     );
+
+    let (code, out, _) = run(&MappingCommand::Pending {
+        config: config.clone(),
+        since: Some("1d".into()),
+        json: false,
+    });
+    assert_eq!(code, 0);
+    assert_eq!(
+        out.lines().count(),
+        2,
+        "only the sighting of the last day: {out}"
+    );
+    assert!(out.lines().nth(1).unwrap().starts_with("300 "), "{out}");
 
     let (code, out, _) = run(&MappingCommand::Pending {
         config,
@@ -320,10 +335,35 @@ fn pending_lists_unmapped_persons_from_the_journal_without_the_mapped_ones() {
         json: true,
     });
     assert_eq!(code, 0);
-    let first: serde_json::Value = serde_json::from_str(out.lines().next().unwrap()).unwrap();
+    let first: serde_json::Value = serde_json::from_str(out.lines().nth(1).unwrap()).unwrap();
     assert_eq!(first["person_id"], 200);
     assert_eq!(first["count"], 2);
     assert_eq!(first["first_seen"], 1_000);
     assert_eq!(first["last_seen"], 3_000);
     assert_eq!(first["camera"], "exit");
+}
+
+#[test]
+fn a_symlinked_table_keeps_its_link_and_its_permissions() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let config = site(dir.path(), "");
+    let real = dir.path().join("real.csv");
+    std::fs::write(&real, TABLE).unwrap();
+    std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let link = dir.path().join("people.csv");
+    std::fs::remove_file(&link).unwrap();
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    let (code, _, err) = run(&set_cmd(&config, "140", "9", None, false));
+    assert_eq!(code, 0, "{err}");
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert_eq!(
+        std::fs::read_to_string(&real).unwrap(),
+        format!("{TABLE}140,9\n")
+    );
+    let mode = std::fs::metadata(&real).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o640);
 }

@@ -59,6 +59,18 @@ async fn a_correct_site_passes_every_check() {
         "{lines:#?}"
     );
     assert!(!lines.concat().contains("secret"));
+    assert!(a.allow_passes().is_empty(), "the check never opens a door");
+    assert!(
+        a.commands().iter().all(|c| matches!(
+            c,
+            Command::Login { .. }
+                | Command::GetApInfo { .. }
+                | Command::GetObjectInfo(_)
+                | Command::Exit
+        )),
+        "{:?}",
+        a.commands()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
