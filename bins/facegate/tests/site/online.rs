@@ -201,3 +201,35 @@ async fn the_check_command_prints_the_table_after_the_offline_summary() {
         .unwrap()
         .starts_with("online check: 5 ok"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn poll_mode_also_checks_the_v3_login() {
+    let (w, a) = (common::watcher().await, common::acs().await);
+    let dir = tempfile::tempdir().unwrap();
+    let body = format!(
+        "{}mode = \"poll\"\n{}{}{TABLE_IDENTITY}",
+        common::watcher_section(&w.base_url(), &[]),
+        common::acs_section(a.addr()),
+        door("entrance", 1),
+    );
+    let config = common::site(dir.path(), &body, "135,6\n");
+    let r = online(&config).await;
+    assert_eq!(r.exit(), 0, "{:#?}", r.lines());
+    let v3 = row(&r, "watcher v3");
+    assert_eq!(v3.status, Status::Ok, "{:#?}", r.lines());
+
+    let wrong = std::fs::read_to_string(&config).unwrap().replace(
+        "password = \"secret\"\npublic_url",
+        "password = \"nope\"\npublic_url",
+    );
+    std::fs::write(&config, wrong).unwrap();
+    let r = online(&config).await;
+    assert_eq!(r.exit(), 1, "{:#?}", r.lines());
+    assert_eq!(
+        row(&r, "watcher v2").status,
+        Status::Fail,
+        "{:#?}",
+        r.lines()
+    );
+    assert_eq!(row(&r, "door[0] camera").status, Status::Skipped);
+}
