@@ -215,3 +215,28 @@ async fn harness_ceiling_against_a_minimal_fake_bridge() -> anyhow::Result<()> {
     assert_eq!(report.scheduled, (rate * 5.0).round() as u64);
     Ok(())
 }
+
+#[tokio::test]
+async fn admin_reads_return_the_status_and_body_or_say_why_not() -> anyhow::Result<()> {
+    let acs = AcsSim::start(
+        site::acs_config(1, 10),
+        TcpListener::bind("127.0.0.1:0").await?,
+    );
+    let url = fake_bridge(acs.addr(), Behaviour::AllPass).await?;
+    let addr: SocketAddr = url
+        .trim_start_matches("http://")
+        .split('/')
+        .next()
+        .context("authority")?
+        .parse()?;
+    // The fake answers every request 400 (no person in an empty GET body).
+    let (status, body) = sim::load::process::get_text(addr, "/metrics")
+        .await
+        .map_err(anyhow::Error::msg)?;
+    assert_eq!((status, body.as_str()), (400, "{\"accepted\":1}"));
+    let dead = TcpListener::bind("127.0.0.1:0").await?.local_addr()?;
+    assert!(sim::load::process::get_status(dead, "/readyz")
+        .await
+        .is_err());
+    Ok(())
+}
