@@ -191,3 +191,52 @@ async fn a_refused_connection_is_counted_as_a_connect_error() -> anyhow::Result<
     assert_eq!(report.errors.get("connect"), Some(&5));
     Ok(())
 }
+
+/// The harness's own ceiling: driver + simulator + this minimal fake bridge on one machine.
+/// Not a pass/fail test; run with
+/// `LOAD_RATE=10000 cargo test --release -p sim --test load_driver -- --ignored --nocapture`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "a measurement, not a test: run explicitly with --ignored"]
+async fn harness_ceiling_against_a_minimal_fake_bridge() -> anyhow::Result<()> {
+    let rate: f64 = std::env::var("LOAD_RATE")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(5_000.0);
+    let acs = AcsSim::start(
+        site::acs_config(1, 100_000),
+        TcpListener::bind("127.0.0.1:0").await?,
+    );
+    let url = fake_bridge(acs.addr(), Behaviour::AllPass).await?;
+    let mut p = plan(ConnectionMode::KeepAlive { connections: 32 }, rate);
+    p.persons = 100_000;
+    p.duration = Duration::from_secs(5);
+    let report = drive(&acs, &url, p, Duration::from_secs(5), None).await?;
+    print!("{}", sim::load::report::render_table(&report));
+    assert_eq!(report.scheduled, (rate * 5.0).round() as u64);
+    Ok(())
+}
+
+#[tokio::test]
+async fn admin_reads_return_the_status_and_body_or_say_why_not() -> anyhow::Result<()> {
+    let acs = AcsSim::start(
+        site::acs_config(1, 10),
+        TcpListener::bind("127.0.0.1:0").await?,
+    );
+    let url = fake_bridge(acs.addr(), Behaviour::AllPass).await?;
+    let addr: SocketAddr = url
+        .trim_start_matches("http://")
+        .split('/')
+        .next()
+        .context("authority")?
+        .parse()?;
+    // The fake answers every request 400 (no person in an empty GET body).
+    let (status, body) = sim::load::process::get_text(addr, "/metrics")
+        .await
+        .map_err(anyhow::Error::msg)?;
+    assert_eq!((status, body.as_str()), (400, "{\"accepted\":1}"));
+    let dead = TcpListener::bind("127.0.0.1:0").await?.local_addr()?;
+    assert!(sim::load::process::get_status(dead, "/readyz")
+        .await
+        .is_err());
+    Ok(())
+}

@@ -84,23 +84,34 @@ pub async fn run(target: Target, plan: SendPlan) -> Vec<SendRecord> {
         plan,
         results: results_tx,
     });
-    let mut dispatch = Dispatch::new(&ctx);
-    let start_instant = Instant::now();
-    let start_wall = SystemTime::now();
-    for (i, offset) in (0u64..).zip(offsets) {
-        let due = start_instant + offset;
-        if due > Instant::now() {
-            tokio::time::sleep_until(due.into()).await;
+    // The schedule runs on a blocking thread: `std::thread::sleep` wakes within tens of
+    // microseconds, where tokio's timer rounds up to the next millisecond and would add up to
+    // 1 ms of send lag to every event. It sleeps, never spins, so it leaves the CPU to the
+    // bridge between events.
+    let generator_ctx = Arc::clone(&ctx);
+    let generator = tokio::task::spawn_blocking(move || {
+        let ctx = generator_ctx;
+        let mut dispatch = Dispatch::new(&ctx);
+        let start_instant = Instant::now();
+        let start_wall = SystemTime::now();
+        for (i, offset) in (0u64..).zip(offsets) {
+            let due = start_instant + offset;
+            let now = Instant::now();
+            if due > now {
+                std::thread::sleep(due - now);
+            }
+            dispatch.send(Job {
+                idx: i,
+                person: ctx.plan.person(i),
+                intended: start_wall + offset,
+                event_secs: None,
+            });
         }
-        dispatch.send(Job {
-            idx: i,
-            person: ctx.plan.person(i),
-            intended: start_wall + offset,
-            event_secs: None,
-        });
-    }
-    drop(dispatch);
+    });
     drop(ctx);
+    if let Err(error) = generator.await {
+        tracing::error!(%error, "the load generator thread failed");
+    }
     let mut out = Vec::with_capacity(usize::try_from(total).unwrap_or(0));
     while let Some(r) = results_rx.recv().await {
         out.push(r);

@@ -211,13 +211,21 @@ fn unique() -> u128 {
         .as_millis()
 }
 
-/// `facegate_events_total` summed by outcome, from the admin `/metrics`.
+/// `facegate_events_total` summed by outcome, from the admin `/metrics` (empty when it
+/// cannot be read).
 async fn outcomes(admin: Option<SocketAddr>) -> BTreeMap<String, u64> {
-    let mut out = BTreeMap::new();
-    let Some(admin) = admin else { return out };
-    let Ok((200, text)) = super::process::get_text(admin, "/metrics").await else {
-        return out;
+    let Some(admin) = admin else {
+        return BTreeMap::new();
     };
+    match super::process::get_text(admin, "/metrics").await {
+        Ok((200, text)) => parse_outcomes(&text),
+        _ => BTreeMap::new(),
+    }
+}
+
+/// Sums `facegate_events_total{…,outcome="X",…} N` lines of a Prometheus text by outcome.
+fn parse_outcomes(text: &str) -> BTreeMap<String, u64> {
+    let mut out = BTreeMap::new();
     for line in text.lines() {
         let Some(rest) = line.strip_prefix("facegate_events_total{") else {
             continue;
@@ -230,7 +238,9 @@ async fn outcomes(admin: Option<SocketAddr>) -> BTreeMap<String, u64> {
             .find_map(|kv| kv.strip_prefix("outcome=\""))
             .and_then(|v| v.strip_suffix('"'));
         if let (Some(outcome), Ok(n)) = (outcome, value.trim().parse::<f64>()) {
-            *out.entry(outcome.to_owned()).or_default() += n as u64;
+            if n.is_finite() && n >= 0.0 {
+                *out.entry(outcome.to_owned()).or_default() += n as u64;
+            }
         }
     }
     out
@@ -295,6 +305,21 @@ mod tests {
             assert_eq!(Drill::from_name(d.name()), Some(d));
         }
         assert_eq!(Drill::from_name("meteor"), None);
+    }
+
+    #[test]
+    fn outcomes_are_summed_over_sources_from_the_metrics_text() {
+        let text = "# HELP facegate_events_total Sightings.\n\
+                    facegate_events_total{source=\"push\",outcome=\"granted\"} 10\n\
+                    facegate_events_total{source=\"poll\",outcome=\"granted\"} 5\n\
+                    facegate_events_total{source=\"push\",outcome=\"acs_timeout\"} 3\n\
+                    facegate_events_total{source=\"push\",outcome=\"cooldown\"} NaN\n\
+                    facegate_queue_depth{acs=\"sim\"} 7\n";
+        let m = parse_outcomes(text);
+        assert_eq!(m.get("granted"), Some(&15));
+        assert_eq!(m.get("acs_timeout"), Some(&3));
+        assert_eq!(m.get("cooldown"), None);
+        assert_eq!(m.len(), 2);
     }
 
     #[test]
