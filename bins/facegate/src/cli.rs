@@ -98,8 +98,9 @@ pub fn main() -> ExitCode {
         }
     };
     let default_level = match cli.command {
-        Command::Run { .. } | Command::Demo { .. } => "info",
-        // The admin commands print their own results; library chatter only on warnings.
+        Command::Run { .. } => "info",
+        // The demo prints its own table: the bridge's per-sighting log lines would bury it.
+        // The admin commands print their own results too; library chatter only on warnings.
         _ => "warn",
     };
     init_tracing(cli.log_format, default_level);
@@ -197,8 +198,8 @@ fn run_demo(serve: bool) -> anyhow::Result<u8> {
 // ---- end of B's call sites ----
 
 /// Installs the global `tracing` subscriber on stderr: level from `FACEGATE_LOG` (default
-/// `default_level`: `info` for `run` and `demo`, `warn` for the admin commands), format from
-/// `--log-format`. A second call does nothing.
+/// `default_level`: `info` for `run`, `warn` for `demo` and the admin commands), format from
+/// `--log-format`; colours only when stderr is a terminal. A second call does nothing.
 pub fn init_tracing(format: LogFormat, default_level: &str) {
     use tracing_subscriber::EnvFilter;
     let filter = match std::env::var("FACEGATE_LOG") {
@@ -212,6 +213,7 @@ pub fn init_tracing(format: LogFormat, default_level: &str) {
     };
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_writer(std::io::stderr);
     let _ = match format {
         LogFormat::Text => builder.try_init(),
