@@ -115,7 +115,7 @@ impl BridgeConfig {
              password_env = {password_env}\nconnections = {conns}\nreply_timeout = \"2s\"\n\n\
              [[door]]\ncamera = {camera}\nacs = \"sim\"\naccess_point = {ap}\ndirection = \"in\"\n\n\
              [identity]\nmode = \"same\"\n\n\
-             [policy]\nmax_event_age = {age}\nclock_skew = \"5s\"\ncooldown = {cooldown}\n\n\
+             [policy]\nmax_event_age = {age}\nclock_skew = \"2s\"\ncooldown = {cooldown}\n\n\
              [journal]\npath = {journal}\n\n\
              [admin]\nlisten = {admin}\n",
             ingest = quoted(&self.ingest.to_string()),

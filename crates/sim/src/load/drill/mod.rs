@@ -3,7 +3,7 @@
 //!
 //! | drill | what happens | pass criteria |
 //! |---|---|---|
-//! | `acs-restart` | at 2 s every ACS link is dropped and logins are refused for 2 s | no `ALLOWPASS` after its event's deadline; ready again ≤ 10 s after logins are accepted; no duplicate; events after that pass |
+//! | `acs-restart` | at 2 s every ACS link is dropped and logins go unanswered for 2 s | no `ALLOWPASS` after its event's deadline; ready again ≤ 10 s after logins are accepted; no duplicate; events after that pass |
 //! | `acs-slow` | from 2 s to 4 s the ACS answers `ALLOWPASS` after 2.5 s (reply timeout 2 s) | timeouts counted in `/metrics`; nothing re-sent (no duplicate); events from 3 s after the fault pass |
 //! | `watcher-down` | the bridge starts with `[watcher]` pointing at a dead port | ready anyway; every event passes; still running |
 //! | `overload` | base rate 3 s, 10× for 2 s, base 6 s | every request answered (202 or 503, no timeouts or resets); every 202 passes; peak RSS ≤ 30 MiB; back to p99 ≤ 100 ms within 5 s of the burst; no duplicate |
@@ -32,7 +32,7 @@ use super::session::{BridgeChoice, LoadSession, SessionOptions};
 /// One drill.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Drill {
-    /// ACS links dropped and logins refused for a while during load.
+    /// ACS links dropped and logins unanswered for a while during load.
     AcsRestart,
     /// The ACS answers `ALLOWPASS` slower than the bridge's reply timeout for a while.
     AcsSlow,
