@@ -93,3 +93,47 @@ async fn a_reload_keeps_cooldowns_and_rejects_doors_on_an_unknown_acs() {
     assert_eq!(allowpasses(&sim), 1);
     h.stop().await;
 }
+
+async fn status(h: &Harness) -> serde_json::Value {
+    let body = reqwest::get(h.admin_url("/api/status"))
+        .await
+        .expect("GET /api/status")
+        .text()
+        .await
+        .expect("status body");
+    serde_json::from_str(&body).expect("status is JSON")
+}
+
+#[tokio::test]
+async fn api_status_shows_the_config_generation_and_the_last_rejected_reload() {
+    let sim = acs_sim().await;
+    let h = bridge(&sim).await;
+    let first = status(&h).await;
+    assert_eq!(first["config"]["generation"], 1);
+    assert!(first["config"]["loaded_at_ms"].as_i64().unwrap_or(0) > 0);
+    assert!(first["config"]["last_rejected"].is_null());
+
+    let dir = h.dir.path().to_path_buf();
+    let config = Config::from_toml_str(&h.setup.toml(&dir), &dir).expect("config");
+    h.handle().reload(config).expect("valid reload");
+    let second = status(&h).await;
+    assert_eq!(second["config"]["generation"], 2);
+    assert!(second["config"]["loaded_at_ms"].as_i64() >= first["config"]["loaded_at_ms"].as_i64());
+
+    std::fs::write(
+        dir.join("people.csv"),
+        "watcher_person_id,acs_object_id\n135,not-a-number\n",
+    )
+    .expect("write");
+    h.handle().reloader().reload_table().expect_err("rejected");
+    let third = status(&h).await;
+    assert_eq!(
+        third["config"]["generation"], 2,
+        "a rejected reload is not a new generation"
+    );
+    let why = third["config"]["last_rejected"]["why"]
+        .as_str()
+        .unwrap_or("");
+    assert!(why.contains("people.csv"), "says why: {why}");
+    h.stop().await;
+}

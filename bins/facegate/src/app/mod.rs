@@ -255,6 +255,11 @@ impl Bridge {
             .iter()
             .map(|a| {
                 let target = if options.dry_run || a.dry_run {
+                    tracing::warn!(
+                        acs = %a.name,
+                        "DRY RUN: no ALLOWPASS is sent to this ACS; allowed sightings are \
+                         journaled as dry_run with the line that would have been sent"
+                    );
                     Target::DryRun
                 } else {
                     let mut c = acs_client_config(a);
@@ -278,7 +283,10 @@ impl Bridge {
                 intake: queue_capacity,
             },
         );
+        let generation = reload::first_generation();
         let state = Arc::new(State {
+            generation: generation.clone(),
+            config_path: config.source_path.clone(),
             started: Instant::now(),
             dry_run: options.dry_run || config.acs.iter().all(|a| a.dry_run),
             metrics: metrics.clone(),
@@ -336,7 +344,7 @@ impl Bridge {
         if let Some(task) = poll::spawn(&config, pipeline.sink(), cancel.clone()) {
             background.push(task);
         }
-        let reloader = reload::Reloader::new(pipeline.shared().clone(), config.clone());
+        let reloader = reload::Reloader::new(pipeline.shared().clone(), config.clone(), generation);
         if let Some(task) = reloader.spawn_table_watch(cancel.clone()) {
             background.push(task);
         }

@@ -19,18 +19,65 @@ use crate::pipeline::Shared;
 /// How often the identity table's modification time is checked.
 pub const TABLE_POLL: Duration = Duration::from_secs(1);
 
+/// Which configuration is in force, for `/api/status`.
+#[derive(Clone, Debug)]
+pub struct Generation {
+    /// 1 for the configuration the bridge started with, +1 per applied reload.
+    pub number: u64,
+    /// When that configuration was loaded (unix ms).
+    pub loaded_at_ms: i64,
+    /// The last rejected reload: when (unix ms) and why. Cleared by a successful one.
+    pub last_rejected: Option<(i64, String)>,
+}
+
+/// The shared, lockable [`Generation`].
+pub type GenerationCell = Arc<Mutex<Generation>>;
+
+/// A new cell for the configuration loaded now (generation 1).
+pub fn first_generation() -> GenerationCell {
+    Arc::new(Mutex::new(Generation {
+        number: 1,
+        loaded_at_ms: crate::pipeline::convert::unix_ms(SystemTime::now()),
+        last_rejected: None,
+    }))
+}
+
 /// Applies reloads to a running pipeline.
 #[derive(Clone)]
 pub struct Reloader {
     shared: Arc<Shared>,
     current: Arc<Mutex<Config>>,
+    generation: GenerationCell,
 }
 
 impl Reloader {
-    pub(super) fn new(shared: Arc<Shared>, config: Config) -> Self {
+    pub(super) fn new(shared: Arc<Shared>, config: Config, generation: GenerationCell) -> Self {
         Self {
             shared,
             current: Arc::new(Mutex::new(config)),
+            generation,
+        }
+    }
+
+    /// Which configuration is in force.
+    pub fn generation(&self) -> Generation {
+        self.generation
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    /// Counts an applied reload, or keeps why one was rejected.
+    fn record(&self, result: &Result<(), String>) {
+        let now = crate::pipeline::convert::unix_ms(SystemTime::now());
+        let mut g = self.generation.lock().unwrap_or_else(|p| p.into_inner());
+        match result {
+            Ok(()) => {
+                g.number += 1;
+                g.loaded_at_ms = now;
+                g.last_rejected = None;
+            }
+            Err(why) => g.last_rejected = Some((now, why.clone())),
         }
     }
 
@@ -41,8 +88,15 @@ impl Reloader {
             .clone()
     }
 
-    /// Replaces doors, identity and policy with those of `new`, or explains why not.
+    /// Replaces doors, identity and policy with those of `new`, or explains why not. Either
+    /// way the result shows in [`Reloader::generation`].
     pub fn apply(&self, new: Config) -> Result<(), String> {
+        let result = self.apply_checked(new);
+        self.record(&result);
+        result
+    }
+
+    fn apply_checked(&self, new: Config) -> Result<(), String> {
         let old = self.current();
         let known: Vec<&str> = old.acs.iter().map(|a| a.name.as_str()).collect();
         if let Some(d) = new.doors.iter().find(|d| !known.contains(&d.acs.as_str())) {
@@ -84,8 +138,14 @@ impl Reloader {
     /// SIGHUP: reads the config file again and applies it.
     pub fn reload_file(&self) -> Result<(), String> {
         let path = self.current().source_path;
-        let new = Config::load(&path).map_err(|e| e.lines().join("; "))?;
-        self.apply(new)
+        match Config::load(&path) {
+            Ok(new) => self.apply(new),
+            Err(e) => {
+                let why = e.lines().join("; ");
+                self.record(&Err(why.clone()));
+                Err(why)
+            }
+        }
     }
 
     /// The identity table changed: reads it again and applies it with everything else as is.
@@ -94,13 +154,18 @@ impl Reloader {
         let Some(path) = new.identity.table.clone() else {
             return Ok(());
         };
-        new.identity.rows = config::table::load_table(&path).map_err(|problems| {
-            problems
-                .iter()
-                .map(|p| format!("{}:{}: {}", path.display(), p.line, p.message))
-                .collect::<Vec<_>>()
-                .join("; ")
-        })?;
+        match config::table::load_table(&path) {
+            Ok(rows) => new.identity.rows = rows,
+            Err(problems) => {
+                let why = problems
+                    .iter()
+                    .map(|p| format!("{}:{}: {}", path.display(), p.line, p.message))
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                self.record(&Err(why.clone()));
+                return Err(why);
+            }
+        }
         self.apply(new)
     }
 

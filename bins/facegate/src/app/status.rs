@@ -16,6 +16,8 @@ pub(super) struct State {
     pub(super) metrics: Arc<Metrics>,
     pub(super) lanes: Vec<Arc<Lane>>,
     pub(super) intake: PipelineSink,
+    pub(super) generation: super::reload::GenerationCell,
+    pub(super) config_path: std::path::PathBuf,
 }
 
 impl State {
@@ -66,11 +68,25 @@ impl AdminSource for Arc<State> {
                 })
             })
             .collect();
+        let g = self
+            .generation
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        let config = serde_json::json!({
+            "path": self.config_path.display().to_string(),
+            "generation": g.number,
+            "loaded_at_ms": g.loaded_at_ms,
+            "last_rejected": g.last_rejected.map(|(at, why)| serde_json::json!({
+                "at_ms": at, "why": why,
+            })),
+        });
         serde_json::json!({
             "version": env!("CARGO_PKG_VERSION"),
             "uptime_seconds": self.started.elapsed().as_secs(),
             "ready": AdminSource::ready(self),
             "dry_run": self.dry_run,
+            "config": config,
             "acs": acs,
             "intake_depth": self.intake.depth(),
             "counts": self.metrics.outcome_counts(),
