@@ -70,7 +70,6 @@ pub struct SessionOptions {
 }
 
 /// What it takes to start the spawned bridge again on the same config and journal.
-#[derive(Debug)]
 struct Relaunch {
     bin: PathBuf,
     config: PathBuf,
@@ -79,8 +78,7 @@ struct Relaunch {
     admin: SocketAddr,
 }
 
-/// A running simulator and bridge.
-#[derive(Debug)]
+/// A running simulator and bridge. `Debug` leaves out the ingest token.
 pub struct LoadSession {
     /// The simulator the bridge sends `ALLOWPASS` to.
     pub acs: AcsSimHandle,
@@ -92,6 +90,18 @@ pub struct LoadSession {
     pub config_path: Option<PathBuf>,
     /// The bridge's output (spawned bridge only).
     pub log_path: Option<PathBuf>,
+}
+
+impl std::fmt::Debug for LoadSession {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LoadSession")
+            .field("acs", &self.acs.addr())
+            .field("url", &super::target::redact_path(&self.url))
+            .field("pid", &self.bridge_pid())
+            .field("config_path", &self.config_path)
+            .field("log_path", &self.log_path)
+            .finish_non_exhaustive()
+    }
 }
 
 impl LoadSession {

@@ -4,8 +4,8 @@ use std::net::SocketAddr;
 
 use super::error::LoadError;
 
-/// A resolved `http://host:port/path` target.
-#[derive(Clone, Debug)]
+/// A resolved `http://host:port/path` target. `Debug` hides the path (it holds the token).
+#[derive(Clone)]
 pub struct Target {
     /// Where to connect.
     pub addr: SocketAddr,
@@ -13,6 +13,16 @@ pub struct Target {
     pub authority: String,
     /// The request path, e.g. `/watcher/events/<token>`.
     pub path: String,
+}
+
+impl std::fmt::Debug for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Target")
+            .field("addr", &self.addr)
+            .field("authority", &self.authority)
+            .field("path", &"/…")
+            .finish()
+    }
 }
 
 impl Target {
@@ -72,6 +82,7 @@ mod tests {
         assert_eq!(t.addr, "127.0.0.1:8099".parse().expect("addr"));
         assert_eq!(t.authority, "127.0.0.1:8099");
         assert_eq!(t.path, "/watcher/events/abc");
+        assert!(!format!("{t:?}").contains("abc"));
     }
 
     #[tokio::test]
