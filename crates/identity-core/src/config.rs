@@ -76,8 +76,8 @@ impl Default for Policy {
             allow_lists: Vec::new(),
             deny_lists: Vec::new(),
             min_score: None,
-            dedup_capacity: 100_000,
-            cooldown_capacity: 100_000,
+            dedup_capacity: 400_000,
+            cooldown_capacity: 200_000,
             unmapped_capacity: 10_000,
         }
     }

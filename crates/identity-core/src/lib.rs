@@ -15,8 +15,9 @@
 //! - `table`: the identity table [`MappingTable`] (`people.csv`).
 //! - `engine`: [`Engine`] — the checks, `settle`, reload, restore.
 //! - `decision`: [`Decision`], [`Allow`], [`Rejection`].
-//! - `state/`: bounded tables — `dedup` (seen events as 128-bit digests), `cooldown` (recent
-//!   grants), `unmapped` (persons without an ACS object), `snapshot` ([`StateSnapshot`]).
+//! - `state/`: bounded tables — `dedup` (seen events as 64-bit digests), `cooldown` (recent
+//!   grants), `unmapped` (persons without an ACS object), `snapshot` ([`StateSnapshot`]),
+//!   `hash` (the seeded integer hasher both tables use).
 //!
 //! # Example
 //! ```no_run
@@ -108,11 +109,39 @@
 //! - **The de-duplication horizon.** The engine remembers the oldest event time it can still
 //!   vouch for. If a reload widens `max_event_age`, events older than what was remembered are
 //!   rejected as `stale` until the new window has filled, instead of passing unchecked.
-//! - **Hostile input.** Event keys are stored as fixed-size 128-bit FNV-1a digests (a
-//!   collision can only cause a false `duplicate`); names are clipped; object ids are only
-//!   ever numbers from the table, a fitting person id, or an all-digit `external_id`.
+//! - **Hostile input.** Event keys are stored as fixed-size 64-bit FNV-1a digests (a
+//!   collision can only cause a false `duplicate`, see "Capacity and memory"); names are
+//!   clipped; object ids are only ever numbers from the table, a fitting person id, or an
+//!   all-digit `external_id`. The tables hash with a per-process random seed, so crafted keys
+//!   cannot be aimed at one probe sequence.
 //! - **Restart.** The bridge replays recent journal rows with [`Engine::remember_event`] and
 //!   [`Engine::remember_pass`], or saves and merges a [`StateSnapshot`].
+//!
+//! # Capacity and memory
+//! A seen event is kept for `max_event_age + clock_skew` (12 s by default), a grant for
+//! `cooldown` (5 s). At `r` events/s the tables therefore hold about `12·r` events and up to
+//! `5·r` grants (only allowed sightings take one). The defaults — `dedup_capacity` 400 000,
+//! `cooldown_capacity` 200 000 — cover 33 000 events/s of distinct events and 40 000
+//! grants/s at the default windows; widen them together with the windows.
+//!
+//! Memory grows on demand (nothing is pre-sized, and a table drained after a burst gives
+//! its memory back), about:
+//! - **dedup**: a `u64` digest in a hash set plus an `(i64 time, u64 digest)` min-heap entry,
+//!   ≈ 33 bytes per entry at 400 000 entries by capacity, ≈ 28 bytes resident (it was ≈ 95
+//!   with 128-bit digests, a map of times and a `BTreeSet` index);
+//! - **cooldown**: a 16-byte compact key (person, access point, interned ACS name,
+//!   direction) → `(i64 at, u64 ticket)` map slot plus a 24-byte heap entry, ≈ 75 bytes per
+//!   entry at 200 000 by capacity (was ≈ 250 with an owned ACS name per key in a map and a
+//!   `BTreeMap`).
+//!
+//! The ignored test `state::measure::bytes_per_entry` prints these numbers.
+//!
+//! **Digest collisions.** Two different keys with the same 64-bit digest make the second
+//! event a false `duplicate` — a late "no", never a wrong "yes". For random keys the chance
+//! that a new event collides with one of `n` live entries is `n / 2^64` (≈ 2e-14 at 400 000),
+//! and that any two of 400 000 live entries collide is `n² / 2^65` ≈ 4e-9. FNV is not
+//! collision resistant: a peer who can craft event keys can only make its own events look
+//! like duplicates. The digest is unkeyed so snapshots stay valid across restarts.
 //!
 //! A reload keeps all state. Durations changed by a reload apply from then on; a grant that
 //! already expired under a shorter cooldown is not revived.

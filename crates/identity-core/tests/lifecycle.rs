@@ -272,3 +272,23 @@ fn concurrent_duplicate_deliveries_behind_a_mutex_give_exactly_one_allow() {
         .count();
     assert_eq!(allows, 1);
 }
+
+#[test]
+fn a_version_1_snapshot_with_128_bit_digests_is_refused_cleanly() {
+    let mut e = engine();
+    allow(&mut e, &sighting(135, "entrance", "k1", T0), T0);
+    let mut json: serde_json::Value = serde_json::to_value(e.snapshot()).expect("serialise");
+    assert_eq!(json["format"], 2);
+    json["format"] = 1.into();
+    // An old snapshot with no events parses, and restore refuses its version.
+    let mut empty = json.clone();
+    empty["dedup"] = serde_json::Value::Array(Vec::new());
+    let old: StateSnapshot = serde_json::from_value(empty).expect("parses");
+    let mut fresh = engine();
+    assert_eq!(fresh.restore(old), Err(RestoreError::Format { found: 1 }));
+    assert_eq!(fresh.state_len().total(), 0, "nothing was merged");
+    // With a 128-bit (32 hex digit) digest it does not even parse.
+    json["dedup"][0]["digest"] = "0123456789abcdef0123456789abcdef".into();
+    let err = serde_json::from_value::<StateSnapshot>(json).expect_err("old digest");
+    assert!(err.to_string().contains("16 hex digits"), "{err}");
+}

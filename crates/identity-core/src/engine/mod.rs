@@ -12,7 +12,7 @@ use crate::identity::{mode_name, resolve};
 use crate::outcome::Outcome;
 use crate::sighting::{Action, Sighting};
 use crate::state::cooldown::{CooldownKey, CooldownTable};
-use crate::state::dedup::{DedupTable, Fnv128};
+use crate::state::dedup::{DedupTable, Fnv64};
 use crate::state::unmapped::{UnmappedPerson, UnmappedTable};
 use crate::state::StateLen;
 use crate::time::{millis, UnixMillis};
@@ -193,7 +193,7 @@ impl Engine {
             let detail = "event is older than the de-duplication horizon (the window was widened by a reload)".to_owned();
             return Err((Outcome::Stale, detail));
         }
-        let mut h = Fnv128::new();
+        let mut h = Fnv64::new();
         let _ = s.write_dedup_key(&mut h);
         let digest = h.finish();
         if self.dedup.contains(digest) {

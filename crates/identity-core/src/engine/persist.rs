@@ -52,6 +52,7 @@ impl Engine {
             dedup: self
                 .dedup
                 .entries()
+                .into_iter()
                 .map(|(digest, t)| DedupEntry {
                     digest,
                     event_time: UnixMillis(t),
@@ -60,9 +61,10 @@ impl Engine {
             cooldown: self
                 .cooldown
                 .entries()
+                .into_iter()
                 .map(|(k, at)| CooldownEntry {
                     person: k.person,
-                    acs: k.acs.clone(),
+                    acs: k.acs,
                     access_point: k.access_point,
                     direction: k.direction,
                     at: UnixMillis(at),

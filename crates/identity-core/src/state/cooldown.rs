@@ -1,9 +1,16 @@
 //! Recent grants per (person, ACS, access point, direction), expiring after the cooldown.
+//!
+//! Layout per entry: a 16-byte [`Slot`] key (person, access point, interned ACS name and
+//! direction) → `(i64 granted at, u64 ticket)` in a hash map (32 bytes + 1 control byte),
+//! and one 24-byte `(at, slot)` entry in a min-heap by grant time. ACS names are
+//! interned: each distinct name is stored once, not once per grant.
 
-use std::collections::{BTreeMap, HashMap};
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
 
 use acs_proto::{AccessPointId, Direction};
 
+use super::hash::MixState;
 use super::Full;
 use crate::sighting::PersonId;
 
@@ -20,35 +27,81 @@ pub struct CooldownKey {
     pub direction: Direction,
 }
 
-/// Key → (granted at, ticket), plus an index by time for expiry. O(log n) per operation.
+/// Most distinct ACS names the table interns (the index shares a `u32` with the direction).
+const MAX_ACS_NAMES: usize = 1 << 24;
+
+/// The compact form of a [`CooldownKey`]: `acs_dir` is `interned ACS index << 2 | direction`.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
+struct Slot {
+    person: u64,
+    access_point: u32,
+    acs_dir: u32,
+}
+
+/// (granted at, slot), ordered by time. No ticket: expiry is by time alone, so an entry left
+/// behind by a released grant whose slot was re-taken at the same millisecond expires it at
+/// exactly the right moment.
+type TimeEntry = Reverse<(i64, Slot)>;
+
+/// Key → (granted at, ticket), plus a min-heap by time for expiry. `granted_at` and `release`
+/// are O(1); `take` and `expire` O(log n) amortised (grants come in time order, so a push
+/// rarely sifts).
 ///
 /// The ticket identifies one grant, so `release` of an old `Allow` cannot remove a newer grant
-/// for the same key.
+/// for the same key. The heap is lazily cleaned: a replaced or released grant leaves its heap
+/// entry behind, skipped when it surfaces (its time no longer matches); the heap is rebuilt
+/// from the map when such entries outnumber live ones.
 #[derive(Debug, Default)]
 pub(crate) struct CooldownTable {
-    by_key: HashMap<CooldownKey, (i64, u64)>,
-    by_time: BTreeMap<(i64, u64), CooldownKey>,
+    by_slot: HashMap<Slot, (i64, u64), MixState>,
+    by_time: BinaryHeap<TimeEntry>,
+    /// Interned ACS names (index → name, name → index). Cleared when the table empties.
+    names: Vec<String>,
+    name_ix: HashMap<String, u32>,
+}
+
+fn direction_bits(d: Direction) -> u32 {
+    match d {
+        Direction::In => 0,
+        Direction::Out => 1,
+        Direction::Unknown => 2,
+    }
+}
+
+fn direction_of(bits: u32) -> Direction {
+    match bits & 3 {
+        0 => Direction::In,
+        1 => Direction::Out,
+        _ => Direction::Unknown,
+    }
 }
 
 impl CooldownTable {
     pub(crate) fn len(&self) -> usize {
-        self.by_key.len()
+        self.by_slot.len()
     }
 
     /// When the key was last granted, if still remembered.
     pub(crate) fn granted_at(&self, key: &CooldownKey) -> Option<i64> {
-        self.by_key.get(key).map(|&(at, _)| at)
+        let slot = self.slot(key)?;
+        self.by_slot.get(&slot).map(|&(at, _)| at)
     }
 
     /// Forgets every grant with `at < cutoff`, oldest first.
     pub(crate) fn expire(&mut self, cutoff: i64) {
-        while let Some((&(at, ticket), _)) = self.by_time.first_key_value() {
+        let mut removed = false;
+        while let Some(&Reverse((at, slot))) = self.by_time.peek() {
             if at >= cutoff {
                 break;
             }
-            if let Some(key) = self.by_time.remove(&(at, ticket)) {
-                self.by_key.remove(&key);
+            self.by_time.pop();
+            if self.by_slot.get(&slot).is_some_and(|&(t, _)| t == at) {
+                self.by_slot.remove(&slot);
+                removed = true;
             }
+        }
+        if removed {
+            self.shrink_when_mostly_empty();
         }
     }
 
@@ -62,38 +115,118 @@ impl CooldownTable {
         ticket: u64,
         capacity: usize,
     ) -> Result<(), Full> {
-        match self.by_key.get(&key) {
-            Some(&(old_at, old_ticket)) => {
-                if at >= old_at {
-                    self.by_time.remove(&(old_at, old_ticket));
-                    self.by_time.insert((at, ticket), key.clone());
-                    self.by_key.insert(key, (at, ticket));
-                }
-                Ok(())
-            }
-            None if self.by_key.len() >= capacity => Err(Full),
+        let len = self.by_slot.len();
+        let known = self.slot(&key).filter(|s| self.by_slot.contains_key(s));
+        let slot = match known {
+            Some(slot) => slot,
+            None if len >= capacity => return Err(Full),
+            None => self.intern(&key).ok_or(Full)?,
+        };
+        match self.by_slot.get_mut(&slot) {
+            Some(old) if at < old.0 => return Ok(()),
+            Some(old) => *old = (at, ticket),
             None => {
-                self.by_time.insert((at, ticket), key.clone());
-                self.by_key.insert(key, (at, ticket));
-                Ok(())
+                self.by_slot.insert(slot, (at, ticket));
             }
         }
+        self.by_time.push(Reverse((at, slot)));
+        self.compact_heap();
+        Ok(())
     }
 
     /// Removes the grant with this ticket; false when it is gone or was superseded.
     pub(crate) fn release(&mut self, key: &CooldownKey, ticket: u64) -> bool {
-        match self.by_key.get(key) {
-            Some(&(at, t)) if t == ticket => {
-                self.by_key.remove(key);
-                self.by_time.remove(&(at, t));
+        let Some(slot) = self.slot(key) else {
+            return false;
+        };
+        match self.by_slot.get(&slot) {
+            Some(&(_, t)) if t == ticket => {
+                self.by_slot.remove(&slot);
+                self.compact_heap();
                 true
             }
             _ => false,
         }
     }
 
-    pub(crate) fn entries(&self) -> impl Iterator<Item = (&CooldownKey, i64)> + '_ {
-        self.by_time.iter().map(|(&(at, _), k)| (k, at))
+    /// Every grant, oldest first (ties by ticket).
+    pub(crate) fn entries(&self) -> Vec<(CooldownKey, i64)> {
+        let mut v: Vec<(i64, u64, Slot)> = self
+            .by_slot
+            .iter()
+            .map(|(&slot, &(at, ticket))| (at, ticket, slot))
+            .collect();
+        v.sort_unstable();
+        v.into_iter()
+            .map(|(at, _, slot)| (self.key_of(slot), at))
+            .collect()
+    }
+
+    /// Bytes held by the containers (capacity × slot size; excludes allocator overhead and
+    /// the interned names).
+    #[cfg(test)]
+    pub(crate) fn heap_bytes(&self) -> usize {
+        let buckets = (self.by_slot.capacity() * 8 / 7).next_power_of_two();
+        buckets * (std::mem::size_of::<(Slot, (i64, u64))>() + 1)
+            + self.by_time.capacity() * std::mem::size_of::<TimeEntry>()
+    }
+
+    /// The compact key, if the ACS name is interned (else the key cannot be in the table).
+    fn slot(&self, key: &CooldownKey) -> Option<Slot> {
+        let ix = *self.name_ix.get(key.acs.as_str())?;
+        Some(Slot {
+            person: key.person.0,
+            access_point: key.access_point.0,
+            acs_dir: ix << 2 | direction_bits(key.direction),
+        })
+    }
+
+    /// The compact key, interning the ACS name; `None` when too many names are interned.
+    fn intern(&mut self, key: &CooldownKey) -> Option<Slot> {
+        if !self.name_ix.contains_key(key.acs.as_str()) {
+            if self.names.len() >= MAX_ACS_NAMES {
+                return None;
+            }
+            let ix = u32::try_from(self.names.len()).ok()?;
+            self.names.push(key.acs.clone());
+            self.name_ix.insert(key.acs.clone(), ix);
+        }
+        self.slot(key)
+    }
+
+    fn key_of(&self, slot: Slot) -> CooldownKey {
+        let ix = (slot.acs_dir >> 2) as usize;
+        CooldownKey {
+            person: PersonId(slot.person),
+            acs: self.names.get(ix).cloned().unwrap_or_default(),
+            access_point: AccessPointId(slot.access_point),
+            direction: direction_of(slot.acs_dir),
+        }
+    }
+
+    fn compact_heap(&mut self) {
+        if self.by_time.len() > 2 * self.by_slot.len() + 64 {
+            self.by_time = self
+                .by_slot
+                .iter()
+                .map(|(&slot, &(at, _))| Reverse((at, slot)))
+                .collect();
+        }
+    }
+
+    /// Gives memory back after a burst, and forgets interned names nobody uses.
+    fn shrink_when_mostly_empty(&mut self) {
+        let len = self.by_slot.len();
+        if len == 0 {
+            self.names.clear();
+            self.name_ix.clear();
+            self.by_time.clear();
+        }
+        if self.by_slot.capacity() > 4 * len + 1024 {
+            self.by_slot.shrink_to(2 * len);
+            self.compact_heap();
+            self.by_time.shrink_to(2 * len);
+        }
     }
 }
 
@@ -127,7 +260,7 @@ mod tests {
         t.take(key(1), 20, 1, 10).expect("room");
         t.take(key(1), 10, 2, 10).expect("room");
         assert_eq!(t.granted_at(&key(1)), Some(20));
-        assert_eq!(t.entries().count(), 1);
+        assert_eq!(t.entries().len(), 1);
     }
 
     #[test]
@@ -140,5 +273,53 @@ mod tests {
         assert_eq!(t.granted_at(&key(1)), None);
         t.take(key(3), 30, 3, 2).expect("room after expiry");
         assert_eq!(t.len(), 2);
+    }
+
+    #[test]
+    fn a_replaced_grant_is_not_expired_with_its_old_time() {
+        let mut t = CooldownTable::default();
+        t.take(key(1), 10, 1, 10).expect("room");
+        t.take(key(1), 30, 2, 10).expect("room");
+        t.expire(20);
+        assert_eq!(t.granted_at(&key(1)), Some(30));
+        // A released then re-taken key: the released entry's heap twin is skipped.
+        assert!(t.release(&key(1), 2));
+        t.take(key(1), 25, 3, 10).expect("room");
+        t.expire(26);
+        assert_eq!(t.granted_at(&key(1)), None);
+    }
+
+    #[test]
+    fn keys_differing_in_acs_or_direction_are_distinct_and_round_trip() {
+        let mut t = CooldownTable::default();
+        let mut other = key(1);
+        other.acs = "annex".into();
+        let mut out = key(1);
+        out.direction = Direction::Out;
+        let mut unknown = key(1);
+        unknown.direction = Direction::Unknown;
+        for (i, k) in [key(1), other.clone(), out.clone(), unknown.clone()]
+            .into_iter()
+            .enumerate()
+        {
+            t.take(k, 10 + i as i64, i as u64, 10).expect("room");
+        }
+        assert_eq!(t.len(), 4);
+        let keys: Vec<CooldownKey> = t.entries().into_iter().map(|(k, _)| k).collect();
+        assert_eq!(keys, [key(1), other, out, unknown]);
+        let mut never = key(1);
+        never.acs = "never-seen".into();
+        assert_eq!(t.granted_at(&never), None);
+        assert!(!t.release(&never, 0));
+    }
+
+    #[test]
+    fn released_and_retaken_grants_keep_the_heap_bounded() {
+        let mut t = CooldownTable::default();
+        for i in 0..10_000u64 {
+            t.take(key(1), 0, i, 10).expect("room");
+            assert!(t.release(&key(1), i));
+        }
+        assert!(t.by_time.len() <= 2 * t.len() + 65, "{}", t.by_time.len());
     }
 }

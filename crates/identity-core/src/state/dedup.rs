@@ -1,26 +1,37 @@
-//! Seen events: a 128-bit digest of the de-duplication key, expiring by event time.
+//! Seen events: a 64-bit digest of the de-duplication key, expiring by event time.
+//!
+//! Layout per entry: one `u64` digest in a hash set (8 bytes + 1 control byte) and one
+//! `(i64 event time, u64 digest)` entry in a min-heap by event time (16 bytes). With the
+//! power-of-two growth of both, that is ≈ 25–50 bytes per live entry (≈ 33 at 400 000; see
+//! the crate doc and the ignored `bytes_per_entry` test in `state/measure.rs`).
 
-use std::collections::{BTreeSet, HashMap};
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap, HashSet};
 use std::fmt;
 
+use super::hash::MixState;
 use super::Full;
 
-/// A 128-bit FNV-1a digest of a de-duplication key.
+/// A 64-bit FNV-1a digest of a de-duplication key.
 ///
 /// Keys are stored as digests so memory per entry is fixed whatever a peer puts in an event
-/// key. FNV is not collision resistant against an adversary, but a collision can only make a
-/// fresh event look like a duplicate — a late "no", never a wrong "yes". The function is
-/// fixed (not randomly keyed) so digests in a snapshot stay valid across restarts and builds.
+/// key. A collision can only make a fresh event look like a duplicate — a late "no", never a
+/// wrong "yes". By the birthday bound, with `n` live entries a *new* event collides with one
+/// of them with probability ≈ n / 2^64 (≈ 2.2e-14 at 400 000 entries), and the chance that
+/// any two of 400 000 live entries collide is ≈ n² / 2^65 ≈ 4e-9. FNV is not collision
+/// resistant against an adversary: a peer who can craft event keys could force false
+/// `duplicate`s for its own events, nothing more. The function is fixed (not randomly keyed)
+/// so digests in a snapshot stay valid across restarts and builds.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
-pub struct EventDigest(pub u128);
+pub struct EventDigest(pub u64);
 
-const FNV_OFFSET: u128 = 0x6c62_272e_07bb_0142_62b8_2175_6295_c58d;
-const FNV_PRIME: u128 = 0x0000_0000_0100_0000_0000_0000_0000_013b;
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
 
-/// Streams text into an FNV-1a 128 digest.
-pub(crate) struct Fnv128(u128);
+/// Streams text into an FNV-1a 64 digest.
+pub(crate) struct Fnv64(u64);
 
-impl Fnv128 {
+impl Fnv64 {
     pub(crate) fn new() -> Self {
         Self(FNV_OFFSET)
     }
@@ -29,10 +40,10 @@ impl Fnv128 {
     }
 }
 
-impl fmt::Write for Fnv128 {
+impl fmt::Write for Fnv64 {
     fn write_str(&mut self, s: &str) -> fmt::Result {
         for b in s.bytes() {
-            self.0 ^= u128::from(b);
+            self.0 ^= u64::from(b);
             self.0 = self.0.wrapping_mul(FNV_PRIME);
         }
         Ok(())
@@ -42,7 +53,7 @@ impl fmt::Write for Fnv128 {
 impl EventDigest {
     /// The digest of a key as returned by [`Sighting::dedup_key`](crate::Sighting::dedup_key).
     pub fn of(key: &str) -> Self {
-        let mut h = Fnv128::new();
+        let mut h = Fnv64::new();
         let _ = fmt::Write::write_str(&mut h, key);
         h.finish()
     }
@@ -50,48 +61,71 @@ impl EventDigest {
 
 impl serde::Serialize for EventDigest {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&format!("{:032x}", self.0))
+        s.serialize_str(&format!("{:016x}", self.0))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for EventDigest {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
-        if s.len() != 32 || !s.bytes().all(|b| b.is_ascii_hexdigit()) {
+        if s.len() != 16 || !s.bytes().all(|b| b.is_ascii_hexdigit()) {
             return Err(serde::de::Error::custom(
-                "event digest must be 32 hex digits",
+                "event digest must be 16 hex digits",
             ));
         }
-        u128::from_str_radix(&s, 16)
+        u64::from_str_radix(&s, 16)
             .map(EventDigest)
             .map_err(serde::de::Error::custom)
     }
 }
 
-/// Digest → event time, plus an index by event time for expiry. O(log n) per operation.
+/// A set of digests, plus a min-heap of `(event time, digest)` for expiry. `contains` is
+/// O(1); `insert` and `expire` are O(log n) amortised.
+///
+/// The set holds no times, which halves its size. A digest inserted again (only journal
+/// replay or restore do that: `decide` checks `contains` first) gets a second heap entry and
+/// a count in `extra`; when a heap entry surfaces and the digest still has extras, the count
+/// drops and the digest stays. Heap entries surface in time order, so the digest is forgotten
+/// with its *latest* time — "a known digest keeps the later of the two times". The heap is
+/// compacted when extras outnumber live entries, so it stays within twice the capacity.
 #[derive(Debug, Default)]
 pub(crate) struct DedupTable {
-    by_digest: HashMap<EventDigest, i64>,
-    by_time: BTreeSet<(i64, EventDigest)>,
+    seen: HashSet<u64, MixState>,
+    by_time: BinaryHeap<Reverse<(i64, u64)>>,
+    /// Digests with more than one heap entry → how many more.
+    extra: HashMap<u64, u32, MixState>,
 }
 
 impl DedupTable {
     pub(crate) fn len(&self) -> usize {
-        self.by_digest.len()
+        self.seen.len()
     }
 
     pub(crate) fn contains(&self, d: EventDigest) -> bool {
-        self.by_digest.contains_key(&d)
+        self.seen.contains(&d.0)
     }
 
     /// Forgets every event with `event_time < cutoff`, oldest first.
     pub(crate) fn expire(&mut self, cutoff: i64) {
-        while let Some(&(t, d)) = self.by_time.first() {
+        let mut removed = false;
+        while let Some(&Reverse((t, d))) = self.by_time.peek() {
             if t >= cutoff {
                 break;
             }
-            self.by_time.pop_first();
-            self.by_digest.remove(&d);
+            self.by_time.pop();
+            if let Some(n) = self.extra.get_mut(&d) {
+                // A later heap entry for this digest is still to come.
+                *n -= 1;
+                if *n == 0 {
+                    self.extra.remove(&d);
+                }
+            } else {
+                self.seen.remove(&d);
+                removed = true;
+            }
+        }
+        if removed {
+            self.shrink_when_mostly_empty();
         }
     }
 
@@ -104,27 +138,74 @@ impl DedupTable {
         event_time: i64,
         capacity: usize,
     ) -> Result<(), Full> {
-        let len = self.by_digest.len();
-        match self.by_digest.get_mut(&d) {
-            Some(t) => {
-                if event_time > *t {
-                    self.by_time.remove(&(*t, d));
-                    self.by_time.insert((event_time, d));
-                    *t = event_time;
-                }
-                Ok(())
+        if self.seen.contains(&d.0) {
+            *self.extra.entry(d.0).or_insert(0) += 1;
+            self.by_time.push(Reverse((event_time, d.0)));
+            if self.by_time.len() > 2 * self.seen.len() + 64 {
+                self.compact_heap();
             }
-            None if len >= capacity => Err(Full),
-            None => {
-                self.by_digest.insert(d, event_time);
-                self.by_time.insert((event_time, d));
-                Ok(())
-            }
+            return Ok(());
         }
+        if self.seen.len() >= capacity {
+            return Err(Full);
+        }
+        self.seen.insert(d.0);
+        self.by_time.push(Reverse((event_time, d.0)));
+        Ok(())
     }
 
-    pub(crate) fn entries(&self) -> impl Iterator<Item = (EventDigest, i64)> + '_ {
-        self.by_time.iter().map(|&(t, d)| (d, t))
+    /// Every entry with its latest time, oldest first (ties by digest, so the order is
+    /// deterministic).
+    pub(crate) fn entries(&self) -> Vec<(EventDigest, i64)> {
+        self.latest()
+            .into_iter()
+            .map(|(t, d)| (EventDigest(d), t))
+            .collect()
+    }
+
+    /// Bytes held by the containers (capacity × slot size; excludes allocator overhead).
+    #[cfg(test)]
+    pub(crate) fn heap_bytes(&self) -> usize {
+        let buckets = |cap: usize| (cap * 8 / 7).next_power_of_two();
+        buckets(self.seen.capacity()) * (std::mem::size_of::<u64>() + 1)
+            + buckets(self.extra.capacity()) * (std::mem::size_of::<(u64, u32)>() + 1)
+            + self.by_time.capacity() * std::mem::size_of::<Reverse<(i64, u64)>>()
+    }
+
+    /// One `(latest time, digest)` per digest, sorted by time then digest.
+    fn latest(&self) -> Vec<(i64, u64)> {
+        let mut v: Vec<(i64, u64)> = self.by_time.iter().map(|r| r.0).collect();
+        if !self.extra.is_empty() {
+            // Keep the last (latest) entry of each digest.
+            v.sort_unstable_by_key(|&(t, d)| (d, t));
+            let mut latest: Vec<(i64, u64)> = Vec::with_capacity(self.seen.len());
+            for (t, d) in v {
+                match latest.last_mut() {
+                    Some(last) if last.1 == d => *last = (t, d),
+                    _ => latest.push((t, d)),
+                }
+            }
+            v = latest;
+        }
+        v.sort_unstable();
+        v
+    }
+
+    /// Drops heap entries superseded by a later time for the same digest.
+    fn compact_heap(&mut self) {
+        let latest = self.latest();
+        self.extra = HashMap::default();
+        self.by_time = latest.into_iter().map(Reverse).collect();
+    }
+
+    /// Gives memory back after a burst, so an idle bridge stays small.
+    fn shrink_when_mostly_empty(&mut self) {
+        let len = self.seen.len();
+        if self.seen.capacity() > 4 * len + 1024 {
+            self.seen.shrink_to(2 * len);
+            self.by_time.shrink_to(2 * len);
+            self.extra.shrink_to_fit();
+        }
     }
 }
 
@@ -135,7 +216,7 @@ mod tests {
     #[test]
     fn expiry_removes_only_events_older_than_the_cutoff() {
         let mut t = DedupTable::default();
-        for i in 0..10 {
+        for i in [3, 9, 0, 5, 7, 1, 8, 2, 6, 4] {
             t.insert(EventDigest::of(&i.to_string()), i, 100)
                 .expect("room");
         }
@@ -143,6 +224,8 @@ mod tests {
         assert_eq!(t.len(), 5);
         assert!(!t.contains(EventDigest::of("4")));
         assert!(t.contains(EventDigest::of("5")));
+        let times: Vec<i64> = t.entries().iter().map(|&(_, t)| t).collect();
+        assert_eq!(times, [5, 6, 7, 8, 9]);
     }
 
     #[test]
@@ -156,14 +239,50 @@ mod tests {
             t.contains(EventDigest::of("a")),
             "time was moved to the later event"
         );
+        t.expire(4);
+        assert_eq!(t.len(), 0);
+    }
+
+    #[test]
+    fn repeated_later_times_for_one_digest_keep_the_heap_bounded() {
+        let mut t = DedupTable::default();
+        for i in 0..10_000 {
+            t.insert(EventDigest::of("same"), i, 10).expect("known");
+        }
+        assert!(t.by_time.len() <= 2 * t.len() + 65, "{}", t.by_time.len());
+        t.expire(9_999);
+        assert!(t.contains(EventDigest::of("same")));
+        t.expire(10_000);
+        assert_eq!(t.len(), 0);
+    }
+
+    #[test]
+    fn a_drained_table_gives_its_memory_back() {
+        let mut t = DedupTable::default();
+        for i in 0..100_000u64 {
+            t.insert(EventDigest(i), 0, usize::MAX).expect("room");
+        }
+        let full = t.heap_bytes();
+        t.expire(1);
+        assert_eq!(t.len(), 0);
+        assert!(t.heap_bytes() < full / 10, "{} of {full}", t.heap_bytes());
     }
 
     #[test]
     fn digest_serialises_as_hex_and_rejects_garbage() {
         let d = EventDigest::of("push:abc");
         let json = serde_json::to_string(&d).expect("ser");
-        assert_eq!(json.len(), 34);
+        assert_eq!(json.len(), 18);
         assert_eq!(serde_json::from_str::<EventDigest>(&json).expect("de"), d);
         assert!(serde_json::from_str::<EventDigest>("\"xyz\"").is_err());
+        let long = format!("\"{}\"", "0".repeat(32));
+        assert!(serde_json::from_str::<EventDigest>(&long).is_err());
+    }
+
+    #[test]
+    fn fnv1a_64_matches_the_reference_vectors() {
+        assert_eq!(EventDigest::of("").0, 0xcbf2_9ce4_8422_2325);
+        assert_eq!(EventDigest::of("a").0, 0xaf63_dc4c_8601_ec8c);
+        assert_eq!(EventDigest::of("foobar").0, 0x8594_4171_f739_67e8);
     }
 }

@@ -3,6 +3,9 @@
 
 pub(crate) mod cooldown;
 pub(crate) mod dedup;
+mod hash;
+#[cfg(test)]
+mod measure;
 pub(crate) mod snapshot;
 pub(crate) mod unmapped;
 

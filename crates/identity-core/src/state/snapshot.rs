@@ -8,7 +8,10 @@ use crate::sighting::PersonId;
 use crate::time::UnixMillis;
 
 /// Version of the snapshot layout; `restore` refuses other versions.
-pub const SNAPSHOT_FORMAT: u32 = 1;
+///
+/// Version 2: event digests are 64-bit (16 hex digits). Version 1 held 128-bit digests; a
+/// version-1 snapshot is refused with [`RestoreError::Format`] (replay the journal instead).
+pub const SNAPSHOT_FORMAT: u32 = 2;
 
 #[derive(serde::Serialize, serde::Deserialize)]
 #[serde(remote = "Direction", rename_all = "lowercase")]
