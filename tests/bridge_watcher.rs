@@ -169,3 +169,42 @@ async fn poll_mode_turns_v3_face_episodes_into_passes_and_applies_min_score() {
     assert_eq!(allowpasses(&acs), 1);
     h.stop().await;
 }
+
+#[tokio::test]
+async fn a_restart_in_poll_mode_does_not_replay_a_handled_episode() {
+    let acs = acs_sim().await;
+    let watcher_addr = free_port();
+    let mut world = persons();
+    world
+        .users
+        .push(facegate::sim::watcher::User::with_password(
+            "admin",
+            "watcher-pw",
+        ));
+    let listener = tokio::net::TcpListener::bind(watcher_addr)
+        .await
+        .expect("bind");
+    let watcher = WatcherSim::start(WatcherSimConfig::new(world), listener).expect("watcher sim");
+    let mut setup = Setup::new(acs.addr().to_string());
+    setup.extra = poll_section(watcher_addr);
+    let mut h = Harness::start(setup.clone()).await;
+    h.wait_ready(200).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    watcher
+        .recognize(Recognition::new(135, "entrance"))
+        .await
+        .expect("recognition");
+    assert_eq!(h.next().await.outcome, "granted");
+    let (_, dir) = h.stop().await;
+
+    // The new process polls from `now - (max_event_age + clock_skew)`, so Watcher hands the
+    // same episode over again: the journal-rebuilt state must call it a duplicate.
+    let mut again = Harness::start_in(setup, dir).await;
+    again.wait_ready(200).await;
+    let seen = again.next().await;
+    assert_eq!(seen.outcome, "duplicate", "{seen:?}");
+    assert_eq!(allowpasses(&acs), 1, "one door opening for one episode");
+    let (rows, _) = again.stop().await;
+    let granted = rows.iter().filter(|r| r.outcome == "granted").count();
+    assert_eq!(granted, 1, "the journal holds exactly one grant");
+}
