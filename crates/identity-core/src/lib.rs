@@ -17,7 +17,7 @@
 //! - `decision`: [`Decision`], [`Allow`], [`Rejection`].
 //! - `state/`: bounded tables — `dedup` (seen events as 64-bit digests), `cooldown` (recent
 //!   grants), `unmapped` (persons without an ACS object), `snapshot` ([`StateSnapshot`]),
-//!   `hash` (the seeded integer hasher both tables use).
+//!   `ring` (the time index both tables expire by), `hash` (their seeded integer hasher).
 //!
 //! # Example
 //! ```no_run
@@ -125,16 +125,21 @@
 //! grants/s at the default windows; widen them together with the windows.
 //!
 //! Memory grows on demand (nothing is pre-sized, and a table drained after a burst gives
-//! its memory back), about:
-//! - **dedup**: a `u64` digest in a hash set plus an `(i64 time, u64 digest)` min-heap entry,
-//!   ≈ 33 bytes per entry at 400 000 entries by capacity, ≈ 28 bytes resident (it was ≈ 95
-//!   with 128-bit digests, a map of times and a `BTreeSet` index);
+//! its memory back). Both tables index entries by time in a ring of 64 ms buckets
+//! (`state/ring.rs`): O(1) to add, expiry exact to the millisecond at O(1) amortised per
+//! entry. Measured at the default capacities (by capacity × slot size; resident-set growth
+//! in brackets):
+//! - **dedup**: a `u64` digest in a hash set plus a 16-byte `(time, digest)` ring entry,
+//!   ≈ 29 bytes per entry at 400 000 entries [≈ 36 resident] — was ≈ 90 resident with 128-bit
+//!   digests, a map of times and a `BTreeSet` index;
 //! - **cooldown**: a 16-byte compact key (person, access point, interned ACS name,
-//!   direction) → `(i64 at, u64 ticket)` map slot plus a 24-byte heap entry, ≈ 75 bytes per
-//!   entry at 200 000 by capacity (was ≈ 250 with an owned ACS name per key in a map and a
-//!   `BTreeMap`).
+//!   direction) → `(i64 at, u64 ticket)` map slot plus a 24-byte ring entry, ≈ 70 bytes per
+//!   entry at 200 000 [≈ 70 resident] — was ≈ 250 with an owned ACS name per key in a map
+//!   and a `BTreeMap`.
 //!
-//! The ignored test `state::measure::bytes_per_entry` prints these numbers.
+//! Both hash with a seeded multiply/xor-shift hasher instead of SipHash (`state/hash.rs`).
+//! The ignored test `state::measure::bytes_per_entry` prints these numbers; the bench
+//! `decide/flood_25k_per_s` drives the tables at 25 000 events/s.
 //!
 //! **Digest collisions.** Two different keys with the same 64-bit digest make the second
 //! event a false `duplicate` — a late "no", never a wrong "yes". For random keys the chance

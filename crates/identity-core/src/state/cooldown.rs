@@ -2,15 +2,15 @@
 //!
 //! Layout per entry: a 16-byte [`Slot`] key (person, access point, interned ACS name and
 //! direction) → `(i64 granted at, u64 ticket)` in a hash map (32 bytes + 1 control byte),
-//! and one 24-byte `(at, slot)` entry in a min-heap by grant time. ACS names are
+//! and one 24-byte `(at, slot)` entry in a [`TimeRing`] by grant time. ACS names are
 //! interned: each distinct name is stored once, not once per grant.
 
-use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::HashMap;
 
 use acs_proto::{AccessPointId, Direction};
 
 use super::hash::MixState;
+use super::ring::TimeRing;
 use super::Full;
 use crate::sighting::PersonId;
 
@@ -38,26 +38,22 @@ struct Slot {
     acs_dir: u32,
 }
 
-/// (granted at, slot), ordered by time. No ticket: expiry is by time alone, so an entry left
-/// behind by a released grant whose slot was re-taken at the same millisecond expires it at
-/// exactly the right moment.
-type TimeEntry = Reverse<(i64, Slot)>;
-
-/// Key → (granted at, ticket), plus a min-heap by time for expiry. `granted_at` and `release`
-/// are O(1); `take` and `expire` O(log n) amortised (grants come in time order, so a push
-/// rarely sifts).
+/// Key → (granted at, ticket), plus a time index of `(at, slot)` for expiry. All operations
+/// are O(1) amortised.
 ///
 /// The ticket identifies one grant, so `release` of an old `Allow` cannot remove a newer grant
-/// for the same key. The heap is lazily cleaned: a replaced or released grant leaves its heap
-/// entry behind, skipped when it surfaces (its time no longer matches); the heap is rebuilt
-/// from the map when such entries outnumber live ones.
+/// for the same key. The index holds no ticket and is lazily cleaned: a replaced or released
+/// grant leaves its entry behind, skipped when it expires (its time no longer matches the
+/// slot's; an entry left by a grant released and re-taken in the same millisecond expires
+/// the new grant at exactly the right moment). The index is rebuilt from the map when such
+/// entries outnumber live ones.
 #[derive(Debug, Default)]
 pub(crate) struct CooldownTable {
     by_slot: HashMap<Slot, (i64, u64), MixState>,
-    by_time: BinaryHeap<TimeEntry>,
+    by_time: TimeRing<Slot>,
     /// Interned ACS names (index → name, name → index). Cleared when the table empties.
     names: Vec<String>,
-    name_ix: HashMap<String, u32>,
+    name_ix: HashMap<String, u32, MixState>,
 }
 
 fn direction_bits(d: Direction) -> u32 {
@@ -90,16 +86,13 @@ impl CooldownTable {
     /// Forgets every grant with `at < cutoff`, oldest first.
     pub(crate) fn expire(&mut self, cutoff: i64) {
         let mut removed = false;
-        while let Some(&Reverse((at, slot))) = self.by_time.peek() {
-            if at >= cutoff {
-                break;
-            }
-            self.by_time.pop();
-            if self.by_slot.get(&slot).is_some_and(|&(t, _)| t == at) {
-                self.by_slot.remove(&slot);
+        let by_slot = &mut self.by_slot;
+        self.by_time.expire(cutoff, |at, slot| {
+            if by_slot.get(&slot).is_some_and(|&(t, _)| t == at) {
+                by_slot.remove(&slot);
                 removed = true;
             }
-        }
+        });
         if removed {
             self.shrink_when_mostly_empty();
         }
@@ -129,8 +122,8 @@ impl CooldownTable {
                 self.by_slot.insert(slot, (at, ticket));
             }
         }
-        self.by_time.push(Reverse((at, slot)));
-        self.compact_heap();
+        self.by_time.push(at, slot);
+        self.compact_index();
         Ok(())
     }
 
@@ -142,7 +135,7 @@ impl CooldownTable {
         match self.by_slot.get(&slot) {
             Some(&(_, t)) if t == ticket => {
                 self.by_slot.remove(&slot);
-                self.compact_heap();
+                self.compact_index();
                 true
             }
             _ => false,
@@ -167,8 +160,7 @@ impl CooldownTable {
     #[cfg(test)]
     pub(crate) fn heap_bytes(&self) -> usize {
         let buckets = (self.by_slot.capacity() * 8 / 7).next_power_of_two();
-        buckets * (std::mem::size_of::<(Slot, (i64, u64))>() + 1)
-            + self.by_time.capacity() * std::mem::size_of::<TimeEntry>()
+        buckets * (std::mem::size_of::<(Slot, (i64, u64))>() + 1) + self.by_time.heap_bytes()
     }
 
     /// The compact key, if the ACS name is interned (else the key cannot be in the table).
@@ -204,13 +196,13 @@ impl CooldownTable {
         }
     }
 
-    fn compact_heap(&mut self) {
+    fn compact_index(&mut self) {
         if self.by_time.len() > 2 * self.by_slot.len() + 64 {
-            self.by_time = self
-                .by_slot
-                .iter()
-                .map(|(&slot, &(at, _))| Reverse((at, slot)))
-                .collect();
+            let mut ring = TimeRing::default();
+            for (&slot, &(at, _)) in &self.by_slot {
+                ring.push(at, slot);
+            }
+            self.by_time = ring;
         }
     }
 
@@ -220,12 +212,11 @@ impl CooldownTable {
         if len == 0 {
             self.names.clear();
             self.name_ix.clear();
-            self.by_time.clear();
+            self.by_time = TimeRing::default();
         }
         if self.by_slot.capacity() > 4 * len + 1024 {
             self.by_slot.shrink_to(2 * len);
-            self.compact_heap();
-            self.by_time.shrink_to(2 * len);
+            self.compact_index();
         }
     }
 }

@@ -1,15 +1,15 @@
 //! Seen events: a 64-bit digest of the de-duplication key, expiring by event time.
 //!
 //! Layout per entry: one `u64` digest in a hash set (8 bytes + 1 control byte) and one
-//! `(i64 event time, u64 digest)` entry in a min-heap by event time (16 bytes). With the
-//! power-of-two growth of both, that is ≈ 25–50 bytes per live entry (≈ 33 at 400 000; see
-//! the crate doc and the ignored `bytes_per_entry` test in `state/measure.rs`).
+//! `(i64 event time, u64 digest)` entry in a [`TimeRing`] (16 bytes, in 64 ms buckets). With
+//! the growth slack of both, that is ≈ 25–45 bytes per live entry (see the crate doc and the
+//! ignored `bytes_per_entry` test in `state/measure.rs`).
 
-use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 use super::hash::MixState;
+use super::ring::TimeRing;
 use super::Full;
 
 /// A 64-bit FNV-1a digest of a de-duplication key.
@@ -79,19 +79,19 @@ impl<'de> serde::Deserialize<'de> for EventDigest {
     }
 }
 
-/// A set of digests, plus a min-heap of `(event time, digest)` for expiry. `contains` is
-/// O(1); `insert` and `expire` are O(log n) amortised.
+/// A set of digests, plus a time index of `(event time, digest)` for expiry. `contains`,
+/// `insert` and `expire` are O(1) amortised (plus one sort per 64 ms bucket).
 ///
 /// The set holds no times, which halves its size. A digest inserted again (only journal
 /// replay or restore do that: `decide` checks `contains` first) gets a second heap entry and
-/// a count in `extra`; when a heap entry surfaces and the digest still has extras, the count
-/// drops and the digest stays. Heap entries surface in time order, so the digest is forgotten
-/// with its *latest* time — "a known digest keeps the later of the two times". The heap is
-/// compacted when extras outnumber live entries, so it stays within twice the capacity.
+/// a count in `extra`; when one of its index entries expires and the digest still has
+/// extras, the count drops and the digest stays. So the digest is forgotten with its *latest*
+/// time — "a known digest keeps the later of the two times". The index is compacted when
+/// extras outnumber live entries, so it stays within twice the capacity.
 #[derive(Debug, Default)]
 pub(crate) struct DedupTable {
     seen: HashSet<u64, MixState>,
-    by_time: BinaryHeap<Reverse<(i64, u64)>>,
+    by_time: TimeRing<u64>,
     /// Digests with more than one heap entry → how many more.
     extra: HashMap<u64, u32, MixState>,
 }
@@ -108,22 +108,19 @@ impl DedupTable {
     /// Forgets every event with `event_time < cutoff`, oldest first.
     pub(crate) fn expire(&mut self, cutoff: i64) {
         let mut removed = false;
-        while let Some(&Reverse((t, d))) = self.by_time.peek() {
-            if t >= cutoff {
-                break;
-            }
-            self.by_time.pop();
-            if let Some(n) = self.extra.get_mut(&d) {
-                // A later heap entry for this digest is still to come.
+        let (seen, extra) = (&mut self.seen, &mut self.extra);
+        self.by_time.expire(cutoff, |_, d| {
+            if let Some(n) = extra.get_mut(&d) {
+                // Another index entry for this digest is still live.
                 *n -= 1;
                 if *n == 0 {
-                    self.extra.remove(&d);
+                    extra.remove(&d);
                 }
             } else {
-                self.seen.remove(&d);
+                seen.remove(&d);
                 removed = true;
             }
-        }
+        });
         if removed {
             self.shrink_when_mostly_empty();
         }
@@ -140,9 +137,9 @@ impl DedupTable {
     ) -> Result<(), Full> {
         if self.seen.contains(&d.0) {
             *self.extra.entry(d.0).or_insert(0) += 1;
-            self.by_time.push(Reverse((event_time, d.0)));
+            self.by_time.push(event_time, d.0);
             if self.by_time.len() > 2 * self.seen.len() + 64 {
-                self.compact_heap();
+                self.compact_index();
             }
             return Ok(());
         }
@@ -150,7 +147,7 @@ impl DedupTable {
             return Err(Full);
         }
         self.seen.insert(d.0);
-        self.by_time.push(Reverse((event_time, d.0)));
+        self.by_time.push(event_time, d.0);
         Ok(())
     }
 
@@ -169,12 +166,12 @@ impl DedupTable {
         let buckets = |cap: usize| (cap * 8 / 7).next_power_of_two();
         buckets(self.seen.capacity()) * (std::mem::size_of::<u64>() + 1)
             + buckets(self.extra.capacity()) * (std::mem::size_of::<(u64, u32)>() + 1)
-            + self.by_time.capacity() * std::mem::size_of::<Reverse<(i64, u64)>>()
+            + self.by_time.heap_bytes()
     }
 
     /// One `(latest time, digest)` per digest, sorted by time then digest.
     fn latest(&self) -> Vec<(i64, u64)> {
-        let mut v: Vec<(i64, u64)> = self.by_time.iter().map(|r| r.0).collect();
+        let mut v: Vec<(i64, u64)> = self.by_time.iter().collect();
         if !self.extra.is_empty() {
             // Keep the last (latest) entry of each digest.
             v.sort_unstable_by_key(|&(t, d)| (d, t));
@@ -191,11 +188,14 @@ impl DedupTable {
         v
     }
 
-    /// Drops heap entries superseded by a later time for the same digest.
-    fn compact_heap(&mut self) {
+    /// Drops index entries superseded by a later time for the same digest.
+    fn compact_index(&mut self) {
         let latest = self.latest();
         self.extra = HashMap::default();
-        self.by_time = latest.into_iter().map(Reverse).collect();
+        self.by_time = TimeRing::default();
+        for (t, d) in latest {
+            self.by_time.push(t, d);
+        }
     }
 
     /// Gives memory back after a burst, so an idle bridge stays small.
@@ -203,7 +203,6 @@ impl DedupTable {
         let len = self.seen.len();
         if self.seen.capacity() > 4 * len + 1024 {
             self.seen.shrink_to(2 * len);
-            self.by_time.shrink_to(2 * len);
             self.extra.shrink_to_fit();
         }
     }

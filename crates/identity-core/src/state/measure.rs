@@ -85,7 +85,7 @@ fn bytes_per_entry() {
     assert_eq!(d.len(), DEDUP);
     assert_eq!(c.len(), COOLDOWN);
     assert_eq!(old_map.len() + old_keys.len(), DEDUP + COOLDOWN);
-    assert!(dedup_cap < 48.0, "dedup {dedup_cap} B/entry");
-    assert!(cooldown_cap < 80.0, "cooldown {cooldown_cap} B/entry");
+    assert!(dedup_cap < 40.0, "dedup {dedup_cap} B/entry");
+    assert!(cooldown_cap < 90.0, "cooldown {cooldown_cap} B/entry");
     drop((old_set, old_times));
 }

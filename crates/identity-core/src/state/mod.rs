@@ -6,6 +6,7 @@ pub(crate) mod dedup;
 mod hash;
 #[cfg(test)]
 mod measure;
+mod ring;
 pub(crate) mod snapshot;
 pub(crate) mod unmapped;
 
