@@ -273,7 +273,7 @@ mod tests {
         t.take(key(1), 30, 2, 10).expect("room");
         t.expire(20);
         assert_eq!(t.granted_at(&key(1)), Some(30));
-        // A released then re-taken key: the released entry's heap twin is skipped.
+        // A released then re-taken key: the released entry's index twin is skipped.
         assert!(t.release(&key(1), 2));
         t.take(key(1), 25, 3, 10).expect("room");
         t.expire(26);
@@ -305,7 +305,7 @@ mod tests {
     }
 
     #[test]
-    fn released_and_retaken_grants_keep_the_heap_bounded() {
+    fn released_and_retaken_grants_keep_the_time_index_bounded() {
         let mut t = CooldownTable::default();
         for i in 0..10_000u64 {
             t.take(key(1), 0, i, 10).expect("room");

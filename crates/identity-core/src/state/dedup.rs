@@ -83,7 +83,7 @@ impl<'de> serde::Deserialize<'de> for EventDigest {
 /// `insert` and `expire` are O(1) amortised (plus one sort per 64 ms bucket).
 ///
 /// The set holds no times, which halves its size. A digest inserted again (only journal
-/// replay or restore do that: `decide` checks `contains` first) gets a second heap entry and
+/// replay or restore do that: `decide` checks `contains` first) gets a second index entry and
 /// a count in `extra`; when one of its index entries expires and the digest still has
 /// extras, the count drops and the digest stays. So the digest is forgotten with its *latest*
 /// time — "a known digest keeps the later of the two times". The index is compacted when
@@ -92,7 +92,7 @@ impl<'de> serde::Deserialize<'de> for EventDigest {
 pub(crate) struct DedupTable {
     seen: HashSet<u64, MixState>,
     by_time: TimeRing<u64>,
-    /// Digests with more than one heap entry → how many more.
+    /// Digests with more than one index entry → how many more.
     extra: HashMap<u64, u32, MixState>,
 }
 
@@ -243,7 +243,7 @@ mod tests {
     }
 
     #[test]
-    fn repeated_later_times_for_one_digest_keep_the_heap_bounded() {
+    fn repeated_later_times_for_one_digest_keep_the_time_index_bounded() {
         let mut t = DedupTable::default();
         for i in 0..10_000 {
             t.insert(EventDigest::of("same"), i, 10).expect("known");
