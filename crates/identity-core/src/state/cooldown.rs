@@ -313,4 +313,70 @@ mod tests {
         }
         assert!(t.by_time.len() <= 2 * t.len() + 65, "{}", t.by_time.len());
     }
+
+    proptest::proptest! {
+        #[test]
+        fn the_table_behaves_like_a_map_of_latest_grants(
+            ops in proptest::collection::vec((0u64..12, 0i64..3_000, 0u8..6, 0usize..64), 1..400)
+        ) {
+            let cap = 6;
+            let mut t = CooldownTable::default();
+            let mut model: std::collections::HashMap<CooldownKey, (i64, u64)> = Default::default();
+            let mut now = 0i64;
+            let mut ticket = 0u64;
+            let mut taken: Vec<(CooldownKey, u64)> = Vec::new();
+            for (p, dt, op, pick) in ops {
+                let mut k = key(p % 4);
+                k.acs = ["hq", "annex", "depot"][(p % 3) as usize].into();
+                k.direction = [Direction::In, Direction::Out][(p / 6) as usize % 2];
+                match op {
+                    0 => {
+                        now += dt;
+                        let cutoff = now - 5_000;
+                        t.expire(cutoff);
+                        model.retain(|_, &mut (at, _)| at >= cutoff);
+                    }
+                    1 if !taken.is_empty() => {
+                        let (k, tk) = taken[pick % taken.len()].clone();
+                        let want = model.get(&k).is_some_and(|&(_, m)| m == tk);
+                        if want {
+                            model.remove(&k);
+                        }
+                        proptest::prop_assert_eq!(t.release(&k, tk), want);
+                    }
+                    _ => {
+                        ticket += 1;
+                        let at = now - dt / 2;
+                        let got = t.take(k.clone(), at, ticket, cap);
+                        let full = model.len() >= cap;
+                        let want = match model.get_mut(&k) {
+                            Some(old) => {
+                                if at >= old.0 {
+                                    *old = (at, ticket);
+                                }
+                                Ok(())
+                            }
+                            None if full => Err(Full),
+                            None => {
+                                model.insert(k.clone(), (at, ticket));
+                                Ok(())
+                            }
+                        };
+                        proptest::prop_assert_eq!(got, want);
+                        taken.push((k, ticket));
+                    }
+                }
+                proptest::prop_assert_eq!(t.len(), model.len());
+                for (k, &(at, _)) in &model {
+                    proptest::prop_assert_eq!(t.granted_at(k), Some(at));
+                }
+                let mut want: Vec<(i64, u64, CooldownKey)> =
+                    model.iter().map(|(k, &(at, tk))| (at, tk, k.clone())).collect();
+                want.sort_unstable_by_key(|e| (e.0, e.1));
+                let want: Vec<(CooldownKey, i64)> =
+                    want.into_iter().map(|(at, _, k)| (k, at)).collect();
+                proptest::prop_assert_eq!(t.entries(), want);
+            }
+        }
+    }
 }

@@ -284,4 +284,45 @@ mod tests {
         assert_eq!(EventDigest::of("a").0, 0xaf63_dc4c_8601_ec8c);
         assert_eq!(EventDigest::of("foobar").0, 0x8594_4171_f739_67e8);
     }
+
+    proptest::proptest! {
+        #[test]
+        fn the_table_behaves_like_a_map_of_latest_times(
+            ops in proptest::collection::vec((0u64..24, -3_000i64..3_000, 0u8..4), 1..400)
+        ) {
+            let cap = 16;
+            let mut t = DedupTable::default();
+            let mut model: std::collections::HashMap<u64, i64> = Default::default();
+            let mut now = 0i64;
+            for (d, dt, op) in ops {
+                if op == 0 {
+                    now += dt.abs();
+                    let cutoff = now - 12_000 + dt / 4;
+                    t.expire(cutoff);
+                    model.retain(|_, &mut at| at >= cutoff);
+                } else {
+                    let at = now + dt;
+                    let got = t.insert(EventDigest(d), at, cap);
+                    let full = model.len() >= cap;
+                    let want = match model.get_mut(&d) {
+                        Some(old) => {
+                            *old = (*old).max(at);
+                            Ok(())
+                        }
+                        None if full => Err(Full),
+                        None => {
+                            model.insert(d, at);
+                            Ok(())
+                        }
+                    };
+                    proptest::prop_assert_eq!(got, want);
+                }
+                proptest::prop_assert_eq!(t.len(), model.len());
+                let mut want: Vec<(EventDigest, i64)> =
+                    model.iter().map(|(&d, &at)| (EventDigest(d), at)).collect();
+                want.sort_unstable_by_key(|&(d, at)| (at, d));
+                proptest::prop_assert_eq!(t.entries(), want);
+            }
+        }
+    }
 }
