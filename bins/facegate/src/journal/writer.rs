@@ -2,7 +2,9 @@
 //! [`JournalHandle`] and never waits for the disk.
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc::{sync_channel, Receiver, RecvTimeoutError, SyncSender, TrySendError};
+use std::sync::mpsc::{
+    sync_channel, Receiver, RecvTimeoutError, SyncSender, TryRecvError, TrySendError,
+};
 use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -19,6 +21,10 @@ pub struct JournalWriterConfig {
     pub batch_interval: Duration,
     /// A batch is committed when it has this many rows (default 512).
     pub max_batch: usize,
+    /// When the queue runs empty, the writer sleeps this long (from the batch's first row,
+    /// at most `batch_interval`) before committing, so that rows arriving meanwhile join the
+    /// same transaction without waking it (default 10 ms; zero = commit as soon as empty).
+    pub linger: Duration,
     /// Rows that may wait for the writer (default 65 536); beyond that [`JournalHandle::record`]
     /// counts and warns, [`JournalHandle::record_async`] waits.
     pub capacity: usize,
@@ -33,6 +39,7 @@ impl Default for JournalWriterConfig {
         Self {
             batch_interval: Duration::from_millis(50),
             max_batch: 512,
+            linger: Duration::from_millis(10),
             capacity: 65_536,
             retention: None,
             prune_every: Duration::from_secs(3600),
@@ -270,7 +277,23 @@ fn run(mut journal: Journal, rx: &Receiver<Msg>, cfg: &JournalWriterConfig, shar
             }
             match rx.try_recv() {
                 Ok(m) => msg = m,
-                Err(_) => break,
+                Err(TryRecvError::Disconnected) => break,
+                Err(TryRecvError::Empty) => {
+                    // Linger instead of committing a tiny batch: while this thread sleeps,
+                    // senders do not wake it (no futex wake per row), and the next batch is
+                    // one transaction and one WAL write for everything that arrived meanwhile.
+                    // A flush or shutdown waiter is answered at once.
+                    let linger = cfg.linger.min(cfg.batch_interval);
+                    let left = linger.saturating_sub(opened.elapsed());
+                    if !waiters.is_empty() || left.is_zero() {
+                        break;
+                    }
+                    std::thread::sleep(left);
+                    match rx.try_recv() {
+                        Ok(m) => msg = m,
+                        Err(_) => break,
+                    }
+                }
             }
         }
         commit(&mut journal, &mut batch, stats);
