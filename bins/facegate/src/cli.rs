@@ -104,7 +104,9 @@ pub fn main() -> ExitCode {
         _ => "warn",
     };
     init_tracing(cli.log_format, default_level);
-    ExitCode::from(dispatch(cli.command))
+    let code = dispatch(cli.command);
+    crate::logbuf::flush();
+    ExitCode::from(code)
 }
 
 /// Runs one command; returns the exit code.
@@ -197,7 +199,8 @@ fn run_demo(serve: bool) -> anyhow::Result<u8> {
 
 // ---- end of B's call sites ----
 
-/// Installs the global `tracing` subscriber on stderr: level from `FACEGATE_LOG` (default
+/// Installs the global `tracing` subscriber on stderr (through the buffered, non-blocking
+/// [`crate::logbuf`] writer; [`main`] flushes it on exit): level from `FACEGATE_LOG` (default
 /// `default_level`: `info` for `run`, `warn` for `demo` and the admin commands), format from
 /// `--log-format`; colours only when stderr is a terminal. A second call does nothing.
 pub fn init_tracing(format: LogFormat, default_level: &str) {
@@ -214,7 +217,7 @@ pub fn init_tracing(format: LogFormat, default_level: &str) {
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .with_writer(std::io::stderr);
+        .with_writer(crate::logbuf::BufferedStderr);
     let _ = match format {
         LogFormat::Text => builder.try_init(),
         LogFormat::Json => builder.json().try_init(),

@@ -9,7 +9,8 @@
 //! [`subscriptions`] (Watcher push subscriptions); [`peers`] builds the clients of `online` and
 //! `subscriptions` with short timeouts; [`journal`] is the SQLite journal with its batching
 //! writer thread; [`app`] wires a running bridge: [`ingest`] (webhook HTTP server) → [`pipeline`] (identity-core decision, per-ACS
-//! queues, acs-client) → journal and [`metrics`], served by [`admin`]. This is the only crate
+//! queues, acs-client) → journal and [`metrics`], served by [`admin`]; [`logbuf`] is the buffered, non-blocking stderr
+//! writer of the log lines. This is the only crate
 //! of the workspace that uses `anyhow`.
 //!
 //! ```no_run
@@ -29,6 +30,7 @@ pub mod duration;
 pub mod ingest;
 pub mod journal;
 pub mod journal_cmd;
+pub mod logbuf;
 pub mod mapping;
 pub mod metrics;
 pub mod online;
