@@ -4,7 +4,7 @@
 //! that is one `write(2)` per line on the pipeline's hot path (at 10,000 events/s, 10,000
 //! system calls a second, and a stalled stderr reader would stall the door path). Here a log
 //! line is appended to an in-memory buffer under a short lock; a dedicated thread writes the
-//! buffer to stderr every [`FLUSH_EVERY`] and [`flush`] writes what is left (called on exit).
+//! buffer to stderr every [`FLUSH_EVERY`] (25 ms) and [`flush`] writes what is left (called on exit).
 //! When the buffer is full (stderr not keeping up) further lines are dropped and counted, and
 //! the count is written to stderr with the next flush: logging never blocks the pipeline.
 //!
@@ -28,9 +28,10 @@ use std::time::Duration;
 use tracing_subscriber::fmt::MakeWriter;
 
 /// How often the flusher thread writes the buffer out.
-pub const FLUSH_EVERY: Duration = Duration::from_millis(50);
-/// Most bytes waiting for stderr (≈ 4,000 sighting lines); beyond that lines are dropped.
-pub const CAPACITY: usize = 1 << 20;
+pub const FLUSH_EVERY: Duration = Duration::from_millis(25);
+/// Most bytes waiting for stderr (≈ 2,000 sighting lines, 100 ms at 20,000 events/s); beyond
+/// that lines are dropped (and counted).
+pub const CAPACITY: usize = 512 * 1024;
 
 /// A bounded buffer of whole log lines.
 #[derive(Debug)]
@@ -80,7 +81,7 @@ impl LogBuffer {
                 Vec::new()
             } else {
                 // Keep a modest allocation for the next lines; a burst's big one is freed.
-                let keep = pending.len().min(64 * 1024);
+                let keep = pending.len().min(32 * 1024);
                 std::mem::replace(&mut *pending, Vec::with_capacity(keep))
             }
         };

@@ -14,6 +14,9 @@ use super::JournalError;
 /// exhaust memory.
 pub const RECENT_CAP: usize = 100_000;
 
+/// SQLite page cache of the writing connection, as `PRAGMA cache_size` (negative = KiB).
+const WRITER_CACHE_KIB: i64 = -512;
+
 /// One connection to the journal database.
 #[derive(Debug)]
 pub struct Journal {
@@ -39,6 +42,10 @@ impl Journal {
             tracing::warn!(path = %path.display(), mode, "journal is not in WAL mode");
         }
         conn.pragma_update(None, "synchronous", "NORMAL")
+            .map_err(open_err)?;
+        // The writer only appends (and prunes hourly): a small page cache is enough, and the
+        // default (2 MiB) is a noticeable part of the bridge's 30 MB budget (SPEC §8).
+        conn.pragma_update(None, "cache_size", WRITER_CACHE_KIB)
             .map_err(open_err)?;
         let journal = Journal {
             conn,
