@@ -3,10 +3,12 @@
 //! Layout: `record` holds [`JournalRecord`] and [`JournalQuery`], `store` the synchronous
 //! [`Journal`] (open in WAL mode, insert a batch, query, prune), `summary` the aggregates
 //! ([`Journal::unmapped_summary`]), `writer` the dedicated writer
-//! thread behind a cheap [`JournalHandle`].
+//! thread behind a cheap [`JournalHandle`], fed through `queue` (bounded, memory follows the
+//! backlog).
 //!
-//! Durability: rows are committed by the writer thread in batches. A batch is committed as soon
-//! as the queue is empty, when it holds `max_batch` (512) rows, or at the latest
+//! Durability: rows are committed by the writer thread in batches. A batch is committed when the
+//! queue has stayed empty for `linger` (10 ms after the batch's first row), when it holds
+//! `max_batch` (512) rows, or at the latest
 //! `batch_interval` (50 ms) after its first row arrived — so after a crash of the process at
 //! most the rows of the last ~50–100 ms (the open batch plus what was still queued) are
 //! missing. `synchronous = NORMAL` in WAL mode keeps committed rows across a process crash; only
@@ -22,6 +24,7 @@
 //! # Ok(()) }
 //! ```
 
+mod queue;
 mod record;
 mod schema;
 mod store;

@@ -2,14 +2,13 @@
 //! [`JournalHandle`] and never waits for the disk.
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc::{
-    sync_channel, Receiver, RecvTimeoutError, SyncSender, TryRecvError, TrySendError,
-};
+use std::sync::mpsc::{RecvTimeoutError, TryRecvError, TrySendError};
 use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use tokio::sync::oneshot;
 
+use super::queue::{bounded, Receiver, Sender};
 use super::record::JournalRecord;
 use super::store::Journal;
 use super::JournalError;
@@ -25,8 +24,9 @@ pub struct JournalWriterConfig {
     /// at most `batch_interval`) before committing, so that rows arriving meanwhile join the
     /// same transaction without waking it (default 10 ms; zero = commit as soon as empty).
     pub linger: Duration,
-    /// Rows that may wait for the writer (default 65 536); beyond that [`JournalHandle::record`]
-    /// counts and warns, [`JournalHandle::record_async`] waits.
+    /// Rows that may wait for the writer (default 65 536; memory follows the actual backlog);
+    /// beyond that [`JournalHandle::record`] counts and warns, [`JournalHandle::record_async`]
+    /// waits.
     pub capacity: usize,
     /// Rows older than this are deleted (`None` = keep everything).
     pub retention: Option<Duration>,
@@ -69,7 +69,7 @@ enum Msg {
 /// A cheap, cloneable handle to the writer thread.
 #[derive(Clone, Debug)]
 pub struct JournalHandle {
-    tx: SyncSender<Msg>,
+    tx: Sender<Msg>,
     shared: Arc<Shared>,
 }
 
@@ -100,7 +100,7 @@ pub fn spawn_writer(
     journal: Journal,
     config: JournalWriterConfig,
 ) -> Result<JournalHandle, JournalError> {
-    let (tx, rx) = sync_channel(config.capacity.max(1));
+    let (tx, rx) = bounded(config.capacity.max(1));
     let shared = Arc::new(Shared::default());
     let thread_shared = Arc::clone(&shared);
     std::thread::Builder::new()
