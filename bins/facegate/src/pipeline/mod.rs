@@ -21,8 +21,9 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 use identity_core::{Allow, Decision, Engine, Outcome, UnixMillis};
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{mpsc, watch, OwnedSemaphorePermit};
 use tokio::task::JoinHandle;
+use tokio::time::Instant;
 
 use crate::ingest::{EventSink, SinkError};
 use crate::metrics::Metrics;
@@ -47,9 +48,14 @@ pub struct Pipeline {
     intake: mpsc::Sender<Arrival>,
     shared: Arc<Shared>,
     lanes: Arc<HashMap<String, Arc<Lane>>>,
-    close: Option<oneshot::Sender<()>>,
+    /// `Some(deadline)` once draining: stop taking sightings; what is still undecided at the
+    /// deadline is finished as `expired` without a decision. Dropping it means "stop now".
+    stop: watch::Sender<Option<Instant>>,
     decider: JoinHandle<()>,
 }
+
+/// How long after the drain deadline the decider gets to journal what it gave up on.
+const FINISH_GRACE: Duration = Duration::from_millis(500);
 
 impl Pipeline {
     /// Starts the decider over `engine`, with one lane per ACS.
@@ -74,13 +80,13 @@ impl Pipeline {
                 .collect(),
         );
         let (tx, rx) = mpsc::channel(limits.intake.max(1));
-        let (close_tx, close_rx) = oneshot::channel();
-        let decider = tokio::spawn(decide_loop(shared.clone(), lanes.clone(), rx, close_rx));
+        let (stop, stop_rx) = watch::channel(None);
+        let decider = tokio::spawn(decide_loop(shared.clone(), lanes.clone(), rx, stop_rx));
         Self {
             intake: tx,
             shared,
             lanes,
-            close: Some(close_tx),
+            stop,
             decider,
         }
     }
@@ -103,13 +109,13 @@ impl Pipeline {
     }
 
     /// Stops taking sightings, decides what is queued, and waits up to `bound` for every
-    /// command in flight to finish. Returns `false` if the bound was hit.
+    /// command in flight to finish. Sightings still undecided when `bound` runs out (the
+    /// decider was waiting for room on a full ACS lane) are not sent and are journaled as
+    /// `expired`, so each still ends in one record. Returns `false` if the bound was hit.
     pub async fn drain(mut self, bound: Duration) -> bool {
-        if let Some(close) = self.close.take() {
-            let _ = close.send(());
-        }
-        let deadline = tokio::time::Instant::now() + bound;
-        let decided = tokio::time::timeout_at(deadline, &mut self.decider)
+        let deadline = Instant::now() + bound;
+        let _ = self.stop.send(Some(deadline));
+        let decided = tokio::time::timeout_at(deadline + FINISH_GRACE, &mut self.decider)
             .await
             .is_ok();
         if !decided {
@@ -172,20 +178,31 @@ impl EventSink for PipelineSink {
     }
 }
 
+/// The drain deadline once stopping: the one the pipeline sent, or "now" if it was dropped.
+fn stop_deadline(stop: &watch::Receiver<Option<Instant>>, changed: bool) -> Option<Instant> {
+    if changed {
+        *stop.borrow()
+    } else {
+        Some(Instant::now())
+    }
+}
+
 async fn decide_loop(
     shared: Arc<Shared>,
     lanes: Arc<HashMap<String, Arc<Lane>>>,
     mut rx: mpsc::Receiver<Arrival>,
-    mut close: oneshot::Receiver<()>,
+    mut stop: watch::Receiver<Option<Instant>>,
 ) {
-    let mut closing = false;
+    let mut stop_at: Option<Instant> = None;
     loop {
         let arrival = tokio::select! {
             biased;
-            _ = &mut close, if !closing => {
-                // No new sightings; the ones already accepted are still decided below.
-                rx.close();
-                closing = true;
+            r = stop.changed(), if stop_at.is_none() => {
+                stop_at = stop_deadline(&stop, r.is_ok());
+                if stop_at.is_some() {
+                    // No new sightings; the ones already accepted are still finished below.
+                    rx.close();
+                }
                 continue;
             }
             a = rx.recv() => match a {
@@ -193,11 +210,46 @@ async fn decide_loop(
                 None => break,
             },
         };
-        decide_one(&shared, &lanes, arrival).await;
+        if stop_at.is_some_and(|d| Instant::now() >= d) {
+            let mut f = Finished::empty(Outcome::Expired);
+            f.detail = Some("the bridge stopped before deciding it; nothing sent".to_owned());
+            shared.finish(&arrival, f);
+            continue;
+        }
+        decide_one(&shared, &lanes, arrival, &mut stop, &mut stop_at).await;
     }
 }
 
-async fn decide_one(shared: &Arc<Shared>, lanes: &HashMap<String, Arc<Lane>>, arrival: Arrival) {
+/// Waits for room on `lane`; once the bridge is stopping, only until the drain deadline.
+async fn lane_permit(
+    lane: &Lane,
+    stop: &mut watch::Receiver<Option<Instant>>,
+    stop_at: &mut Option<Instant>,
+) -> Result<OwnedSemaphorePermit, &'static str> {
+    let acquire = lane.permits.clone().acquire_owned();
+    tokio::pin!(acquire);
+    loop {
+        if let Some(deadline) = *stop_at {
+            return match tokio::time::timeout_at(deadline, &mut acquire).await {
+                Ok(Ok(p)) => Ok(p),
+                Ok(Err(_)) => Err("ACS lane closed"),
+                Err(_) => Err("the bridge stopped before the ACS lane had room; nothing sent"),
+            };
+        }
+        tokio::select! {
+            p = &mut acquire => return p.map_err(|_| "ACS lane closed"),
+            r = stop.changed() => *stop_at = stop_deadline(stop, r.is_ok()),
+        }
+    }
+}
+
+async fn decide_one(
+    shared: &Arc<Shared>,
+    lanes: &HashMap<String, Arc<Lane>>,
+    arrival: Arrival,
+    stop: &mut watch::Receiver<Option<Instant>>,
+    stop_at: &mut Option<Instant>,
+) {
     if let Some(why) = &arrival.malformed {
         let mut f = Finished::empty(Outcome::Ignored);
         f.detail = Some(why.clone());
@@ -226,13 +278,27 @@ async fn decide_one(shared: &Arc<Shared>, lanes: &HashMap<String, Arc<Lane>>, ar
             Decision::Allow(allow) => {
                 let Some(lane) = lanes.get(&allow.acs).cloned() else {
                     // Config validation makes this unreachable; fail closed all the same.
-                    not_sent(shared, &arrival, &allow, now, "no such ACS");
+                    not_sent(
+                        shared,
+                        &arrival,
+                        &allow,
+                        Outcome::AcsUnavailable,
+                        "no such ACS",
+                    );
                     continue;
                 };
                 // Waiting here is the backpressure: the intake queue fills and ingest answers 503.
-                let Ok(permit) = lane.permits.clone().acquire_owned().await else {
-                    not_sent(shared, &arrival, &allow, now, "ACS lane closed");
-                    continue;
+                let permit = match lane_permit(&lane, stop, stop_at).await {
+                    Ok(p) => p,
+                    Err(why) => {
+                        let outcome = if stop_at.is_some() {
+                            Outcome::Expired
+                        } else {
+                            Outcome::AcsUnavailable
+                        };
+                        not_sent(shared, &arrival, &allow, outcome, why);
+                        continue;
+                    }
                 };
                 if let Some(g) = shared.metrics.acs(&lane.name) {
                     g.queue_depth.fetch_add(1, Ordering::Relaxed);
@@ -249,16 +315,20 @@ async fn decide_one(shared: &Arc<Shared>, lanes: &HashMap<String, Arc<Lane>>, ar
     }
 }
 
-/// Finishes an allowed sighting whose command was never handed to a lane: `acs_unavailable`,
-/// and the cooldown taken for it is released.
-fn not_sent(shared: &Shared, arrival: &Arrival, allow: &Allow, now: UnixMillis, why: &str) {
+/// Finishes an allowed sighting whose command was never handed to a lane (`acs_unavailable`,
+/// or `expired` while stopping); the cooldown taken for it is released.
+fn not_sent(shared: &Shared, arrival: &Arrival, allow: &Allow, outcome: Outcome, why: &str) {
+    let now = UnixMillis(unix_ms(SystemTime::now()));
     shared
         .engine
         .lock()
         .unwrap_or_else(|p| p.into_inner())
-        .settle(allow, Outcome::AcsUnavailable, now);
+        .settle(allow, outcome, now);
     let mut f = Finished::for_allow(allow);
-    f.outcome = Outcome::AcsUnavailable;
+    f.outcome = outcome;
     f.detail = Some(why.to_owned());
     shared.finish(arrival, f);
 }
+
+#[cfg(test)]
+mod tests;
